@@ -1,0 +1,44 @@
+# failforward: `make run` opens the app, `make test` runs every test.
+# Both create the virtual environment (.venv) on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEEDS := ../shared/tools/seed_overlap.py
+
+.DEFAULT_GOAL := help
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: $(STAMP) ## Open the workbook (pass options with ARGS="--data-dir DIR")
+	$(BIN)/failforward $(ARGS)
+
+.PHONY: test
+test: $(STAMP) ## Run every test (installs tmux when missing)
+	@bash scripts/test-tools.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -f $(SEEDS) ]; then $(BIN)/python $(SEEDS) content/; else echo "seed_overlap.py not found: skipped"; fi
+
+.PHONY: check
+check: $(STAMP) ## Lint and format check (ruff)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: $(STAMP) ## Format the code (ruff)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: clean
+clean: ## Remove the virtual environment and build output
+	rm -rf $(VENV) build dist .pytest_cache

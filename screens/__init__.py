@@ -1,0 +1,1 @@
+"""The screens of failforward: one Screen subclass per module, and the widgets only they use."""

@@ -1,0 +1,289 @@
+"""Chapter: the guide beside the reflection form, saved as drafts while typing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, Static
+
+from screens.base import workbook_app
+from screens.dialogs import PickDialog
+from screens.fields import ChecklistField, FieldChanged, ReflectionForm
+from screens.guide import GuideView
+from tui.content import Chapter
+from tui.store import SaveError
+from tui.workbook import Workbook, format_value, is_empty
+
+DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
+NARROW = 100  # under this many columns the guide and the form are stacked
+PENDING = "__pending__"  # draft key for checklist text typed but not yet added
+
+
+class ChapterScreen(Screen[None]):
+    """One chapter for one setback."""
+
+    CSS_PATH = "chapter.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+t", "toggle_done", "Done", priority=True),
+        Binding("ctrl+n", "neighbour(1)", "Next", priority=True),
+        Binding("ctrl+r", "neighbour(-1)", "Prev", priority=True),
+        Binding("ctrl+g", "switch_pane", "Pane", priority=True, tooltip="Switch between guide and form"),
+        Binding("ctrl+o", "outline", "Headings", priority=True, show=False),
+        Binding("f2", "zoom", "Zoom", show=False, tooltip="Give the guide or the form the whole screen"),
+        Binding("escape", "home", "Home"),
+    ]
+
+    def __init__(self, setback_id: int, chapter_id: str) -> None:
+        super().__init__()
+        self.setback_id = setback_id
+        workbook = self.workbook
+        chapter = workbook.chapter(chapter_id)
+        if chapter is None:
+            raise ValueError(f"no chapter '{chapter_id}'")
+        self.chapter: Chapter = chapter
+        self._timer: Timer | None = None
+        self._dirty = False
+        self._baseline: dict[str, Any] = {}
+
+    @property
+    def workbook(self) -> Workbook:
+        return workbook_app(self).workbook
+
+    def compose(self) -> ComposeResult:
+        chapter = self.chapter
+        suggestions = {
+            f.id: self.workbook.suggestions(self.setback_id, chapter, f.id)
+            for f in chapter.fields
+            if f.kind == "checklist"
+        }
+        yield Header()
+        yield Static("", id="chapter-bar")
+        with Container(id="panes"):
+            yield GuideView(chapter.body, id="guide")
+            with Vertical(id="form-pane"):
+                earlier = self.workbook.earlier_answers(self.setback_id, chapter)
+                if earlier:
+                    yield Static(self._earlier_text(earlier), id="builds-on")
+                yield ReflectionForm(chapter.fields, suggestions, id="form")
+                yield Label("", id="kept", classes="-empty")
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _earlier_text(earlier: list[Any]) -> Content:
+        parts: list[Any] = [("You wrote earlier:", "bold")]
+        for answer in earlier:
+            text = answer.text or "(not answered yet)"
+            parts += [f"\n{answer.chapter_title} › ", (answer.label, "italic"), f"\n{text}"]
+        return Content.assemble(*parts)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.chapter.title
+        self._narrow(self.app.size.width)
+        form = self.query_one("#form", ReflectionForm)
+        saved = self.workbook.reflection(self.setback_id, self.chapter.id)
+        self._baseline = {f.id: f.empty_value() for f in self.chapter.fields}
+        if saved is not None:
+            self._baseline.update({k: v for k, v in saved.answers.items() if self.chapter.field(k)})
+        form.load_answers(self._baseline)
+        kept = self.workbook.unknown_answers(self.chapter, saved)
+        if kept:
+            lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
+            kept_label = self.query_one("#kept", Label)
+            kept_label.update(
+                Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines))
+            )
+            kept_label.remove_class("-empty")
+        draft = self.workbook.draft(self.setback_id, self.chapter.id)
+        if draft is not None:
+            form.load_answers(draft.answers)
+            self._restore_pending(draft.answers.get(PENDING) or {})
+            self.notify(
+                f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
+                title="Unsaved changes restored",
+                timeout=8,
+            )
+        self._update_bar()
+        self.call_after_refresh(self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        boxes = self.query_one("#form", ReflectionForm).boxes()
+        if boxes:
+            target = boxes[0].widget
+            if isinstance(target, ChecklistField):
+                target.query_one("#new-text").focus()
+            else:
+                target.focus()
+
+    def _restore_pending(self, pending: dict[str, Any]) -> None:
+        for field_id, typed in pending.items():
+            for checklist in self.query(ChecklistField):
+                if checklist.field.id == field_id and isinstance(typed, dict):
+                    checklist.query_one("#new-text").value = str(typed.get("text", ""))  # type: ignore[attr-defined]
+                    checklist.query_one("#new-due").value = str(typed.get("due", ""))  # type: ignore[attr-defined]
+
+    def _update_bar(self) -> None:
+        workbook = self.workbook
+        setback = workbook.setback(self.setback_id)
+        index = [c.id for c in workbook.chapters].index(self.chapter.id) + 1
+        status = workbook.status(self.setback_id, self.chapter.id)
+        unsaved = (
+            " · unsaved changes" if self._dirty or workbook.draft(self.setback_id, self.chapter.id) else ""
+        )
+        title = setback.title if setback else "?"
+        self.query_one("#chapter-bar", Static).update(
+            Content.assemble(
+                (title, "bold"),
+                f" · chapter {index} of {len(workbook.chapters)} · ",
+                (self.chapter.title, "bold"),
+                f" · status: {status}{unsaved}",
+            )
+        )
+
+    # -- layout --------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._narrow(event.size.width)
+
+    def _narrow(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    # -- drafts --------------------------------------------------------------
+
+    def _draft_answers(self) -> dict[str, Any]:
+        answers: dict[str, Any] = self.query_one("#form", ReflectionForm).to_answers()
+        pending = {c.field.id: c.pending for c in self.query(ChecklistField) if any(c.pending.values())}
+        if pending:
+            answers[PENDING] = pending
+        return answers
+
+    @on(FieldChanged)
+    def _changed(self) -> None:
+        if not self.is_mounted:
+            return
+        self._dirty = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> bool:
+        """Write what is on screen as a draft (or drop the draft if nothing changed)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._dirty:
+            return True
+        answers = self._draft_answers()
+        try:
+            if answers == self._baseline:
+                self.workbook.discard_draft(self.setback_id, self.chapter.id)
+            else:
+                self.workbook.save_draft(self.setback_id, self.chapter.id, answers)
+        except SaveError as exc:
+            self.notify(f"{exc}. Your text is still here.", title="Draft", severity="error", timeout=10)
+            return False
+        self._dirty = False
+        self._update_bar()
+        return True
+
+    # -- actions -------------------------------------------------------------
+
+    def _save(self, done: bool) -> bool:
+        form = self.query_one("#form", ReflectionForm)
+        for checklist in self.query(ChecklistField):
+            pending = checklist.pending
+            if pending["text"].strip() and not checklist.add_item(pending["text"], pending["due"]):
+                return False
+        answers = form.to_answers()
+        check = self.workbook.validate(self.chapter, answers, done=done)
+        form.show_errors(check.errors)
+        if not check.ok:
+            first = next(iter(check.errors))
+            form.focus_field(first)
+            self.notify(
+                f"{len(check.errors)} answer(s) need attention.", title="Not saved", severity="warning"
+            )
+            return False
+        if self._timer is not None:
+            self._timer.stop()
+        try:
+            self.workbook.save_reflection(self.setback_id, self.chapter.id, answers, done=done)
+        except SaveError as exc:
+            self.notify(f"{exc}. Your text is still here.", title="Not saved", severity="error", timeout=15)
+            return False
+        except ValueError as exc:
+            self.notify(str(exc), title="Not saved", severity="warning")
+            return False
+        self._baseline = answers
+        self._dirty = False
+        self._update_bar()
+        return True
+
+    def action_save(self) -> None:
+        done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
+        if self._save(done=done):
+            self.notify("Saved." if not done else "Saved (still marked done).", title=self.chapter.title)
+
+    def action_toggle_done(self) -> None:
+        done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
+        if self._save(done=not done):
+            self.notify("Marked done." if not done else "Marked as in progress.", title=self.chapter.title)
+
+    def leave(self) -> bool:
+        """Keep what was typed before the screen goes away."""
+        return self.write_draft()
+
+    def action_home(self) -> None:
+        if self.leave():
+            self.dismiss()
+
+    def action_neighbour(self, step: int) -> None:
+        target = self.workbook.neighbour(self.chapter.id, step)
+        if target is None:
+            self.notify("This is the " + ("last" if step > 0 else "first") + " chapter.")
+            return
+        if self.leave():
+            self.app.switch_screen(ChapterScreen(self.setback_id, target.id))
+
+    def action_switch_pane(self) -> None:
+        guide = self.query_one("#guide", GuideView)
+        if guide.has_focus_within or guide.has_focus:
+            self._focus_first_field()
+        else:
+            guide.focus()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        guide = self.query_one("#guide", GuideView)
+        if focused is not None and (focused is guide or guide in focused.ancestors):
+            self.maximize(guide, container=False)
+        else:
+            self.maximize(self.query_one("#form-pane"), container=False)
+
+    def action_outline(self) -> None:
+        guide = self.query_one("#guide", GuideView)
+        headings = guide.headings
+        if not headings:
+            return
+        labels = [("  " * max(0, s.level - 2)) + s.title for _, s in headings]
+
+        def picked(choice: int | None) -> None:
+            if choice is not None:
+                guide.go_to(headings[choice][0])
+                guide.focus()
+
+        self.app.push_screen(PickDialog("Go to heading", labels), picked)
+
+    def has_unsaved(self) -> bool:
+        return self._dirty and not is_empty(self._draft_answers())

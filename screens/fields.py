@@ -1,0 +1,352 @@
+"""Form widgets for every field kind, and the reflection form that holds them.
+
+The form speaks plain values: :meth:`ReflectionForm.to_answers` returns a dict
+keyed by field id and :meth:`ReflectionForm.load_answers` fills the widgets
+from one. Every label, option and answer is shown as plain text, never parsed
+as markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tui.content import Field
+from tui.workbook import parse_date
+
+
+class FieldChanged(Message):
+    """Something in the form changed: time to write a draft."""
+
+
+class ScaleInput(Widget, can_focus=True):
+    """A number on a scale, changed with the arrow keys (or typed as digits)."""
+
+    BINDINGS = [
+        Binding("left,down,minus", "step(-1)", "Less", show=False),
+        Binding("right,up,plus", "step(1)", "More", show=False),
+        Binding("home", "jump('min')", "Lowest", show=False),
+        Binding("end", "jump('max')", "Highest", show=False),
+        Binding("backspace,delete", "clear", "Clear", show=False),
+    ]
+
+    value: reactive[int | None] = reactive(None)
+
+    def __init__(self, low: int = 0, high: int = 10, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.low = low
+        self.high = high
+        self._typed = ""
+
+    def render(self) -> Content:
+        steps = self.high - self.low
+        width = max(5, min(steps * 2, max(5, self.size.width - 14)))
+        if self.value is None:
+            bar = "─" * (width + 1)
+            tail = "  not set: ←/→"
+        else:
+            pos = round((self.value - self.low) / steps * width)
+            bar = "━" * pos + "●" + "─" * (width - pos)
+            tail = f"  {self.value}"
+        return Content.assemble(
+            f"{self.low} ", (bar, "bold" if self.has_focus else ""), f" {self.high}", (tail, "bold")
+        )
+
+    def watch_value(self) -> None:
+        self.post_message(FieldChanged())
+
+    def action_step(self, delta: int) -> None:
+        if self.value is None:
+            self.value = (self.low + self.high) // 2  # the first press starts in the middle
+        else:
+            self.value = max(self.low, min(self.high, self.value + delta))
+
+    def action_jump(self, end: str) -> None:
+        self.value = self.low if end == "min" else self.high
+
+    def action_clear(self) -> None:
+        self.value = None
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            typed = self._typed + event.character
+            if not (self.low <= int(typed) <= self.high):
+                typed = event.character
+            self._typed = typed if len(typed) < len(str(self.high)) else ""
+            number = int(typed)
+            if self.low <= number <= self.high:
+                self.value = number
+
+    def on_blur(self) -> None:
+        self._typed = ""
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+
+class ChecklistField(Vertical):
+    """Items with an optional due date: add, tick and remove them by keys."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Tick", show=False),
+        Binding("delete,x", "remove", "Remove", show=False),
+        Binding("e", "edit", "Edit", show=False),
+    ]
+
+    def __init__(self, field: Field, suggestions: list[str], *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="checklist")
+        self.field = field
+        self.suggestions = suggestions
+        self.items: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="items", classes="checklist-items", compact=True)
+        with Horizontal(classes="checklist-new"):
+            yield Input(placeholder="New item, enter to add", id="new-text", compact=True)
+            yield Input(placeholder="due YYYY-MM-DD", id="new-due", classes="due", compact=True)
+        if self.suggestions:
+            yield Label(Content("Suggested from your earlier answers (enter adds):"), classes="help")
+            yield OptionList(
+                *[Option(Content(s), id=f"s{i}") for i, s in enumerate(self.suggestions)],
+                id="suggestions",
+                classes="checklist-suggestions",
+                compact=True,
+            )
+
+    def on_mount(self) -> None:
+        self._refresh_items()
+
+    def _refresh_items(self, highlight: int | None = None) -> None:
+        items = self.query_one("#items", OptionList)
+        items.clear_options()
+        if not self.items:
+            items.add_option(Option(Content("No items yet: type one below."), disabled=True))
+        for item in self.items:
+            box = "[x]" if item.get("done") else "[ ]"
+            due = f"  · due {item['due']}" if item.get("due") else ""
+            items.add_option(Option(Content(f"{box} {item.get('text', '')}{due}")))
+        if self.items:
+            items.highlighted = min(highlight or 0, len(self.items) - 1)
+        self.post_message(FieldChanged())
+
+    def set_items(self, items: list[dict[str, Any]]) -> None:
+        self.items = [dict(i) for i in items if isinstance(i, dict)]
+        if self.is_mounted:
+            self._refresh_items()
+
+    def _current(self) -> int | None:
+        index = self.query_one("#items", OptionList).highlighted
+        return index if index is not None and 0 <= index < len(self.items) else None
+
+    def action_toggle(self) -> None:
+        index = self._current()
+        if index is not None:
+            self.items[index]["done"] = not self.items[index].get("done")
+            self._refresh_items(index)
+
+    def action_remove(self) -> None:
+        index = self._current()
+        if index is not None:
+            del self.items[index]
+            self._refresh_items(index)
+
+    def action_edit(self) -> None:
+        index = self._current()
+        if index is None:
+            return
+        item = self.items.pop(index)
+        self.query_one("#new-text", Input).value = str(item.get("text", ""))
+        self.query_one("#new-due", Input).value = str(item.get("due") or "")
+        self._refresh_items(index)
+        self.query_one("#new-text", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The list keys act only while the item list has focus (space and x must type in inputs).
+        if action in ("toggle", "remove", "edit"):
+            return self.query_one("#items", OptionList).has_focus
+        return True
+
+    @on(Input.Submitted, "#new-text, #new-due")
+    def _add(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.add_item(self.query_one("#new-text", Input).value, self.query_one("#new-due", Input).value)
+
+    def add_item(self, text: str, due: str = "") -> bool:
+        text = text.strip()
+        error = self.query_one_optional("#checklist-error", Static)
+        if not text:
+            return False
+        due = due.strip()
+        if due:
+            try:
+                due = parse_date(due).isoformat()
+            except ValueError as exc:
+                self.app.notify(str(exc), title="Due date", severity="warning")
+                self.query_one("#new-due", Input).focus()
+                return False
+        self.items.append({"text": text, "due": due or None, "done": False})
+        self.query_one("#new-text", Input).value = ""
+        self.query_one("#new-due", Input).value = ""
+        if error is not None:
+            error.update("")
+        self._refresh_items(len(self.items) - 1)
+        return True
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _take_suggestion(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        text = self.suggestions[event.option_index]
+        new_text = self.query_one("#new-text", Input)
+        new_text.value = text
+        new_text.focus()
+        self.app.notify("Add a due date if you like, then press enter.", title="Suggestion")
+
+    @on(Input.Changed, "#new-text, #new-due")
+    def _typing(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(FieldChanged())
+
+    @property
+    def pending(self) -> dict[str, str]:
+        """Text typed into the new-item inputs but not added yet (kept in drafts)."""
+        return {
+            "text": self.query_one("#new-text", Input).value,
+            "due": self.query_one("#new-due", Input).value,
+        }
+
+
+class FieldBox(Vertical):
+    """One question: its label, help line, input widget and error line."""
+
+    def __init__(self, field: Field, suggestions: list[str] | None = None) -> None:
+        super().__init__(id=f"box-{field.id}", classes=f"field field-{field.kind}")
+        self.field = field
+        self.suggestions = suggestions or []
+
+    def compose(self) -> ComposeResult:
+        f = self.field
+        label = Content.assemble((f.label, "bold"), (" *" if f.required else "", "bold"))
+        yield Label(label, classes="question")
+        if f.help:
+            yield Label(Content(f.help), classes="help")
+        yield self._input()
+        yield Label("", classes="error -empty", id=f"error-{f.id}")
+
+    def _input(self) -> Widget:
+        f = self.field
+        wid = f"field-{f.id}"
+        if f.kind == "text":
+            return Input(id=wid, compact=True)
+        if f.kind == "textarea":
+            return TextArea(id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
+        if f.kind == "scale":
+            return ScaleInput(f.min, f.max, id=wid)
+        if f.kind == "choice":
+            return Select([(Content(o), o) for o in f.options], prompt="Choose one", id=wid, compact=True)
+        if f.kind == "multi":
+            return SelectionList[str](*[(Content(o), o) for o in f.options], id=wid, compact=True)
+        if f.kind == "date":
+            return Input(placeholder="YYYY-MM-DD", id=wid, classes="date", compact=True)
+        return ChecklistField(f, self.suggestions, id=wid)
+
+    @property
+    def widget(self) -> Widget:
+        return self.query_one(f"#field-{self.field.id}")
+
+    def get_value(self) -> Any:
+        w = self.widget
+        if isinstance(w, TextArea):
+            return w.text
+        if isinstance(w, Input):
+            return w.value.strip() if self.field.kind == "date" else w.value
+        if isinstance(w, ScaleInput):
+            return w.value
+        if isinstance(w, Select):
+            return None if w.value is Select.NULL else w.value
+        if isinstance(w, SelectionList):
+            return [o for o in self.field.options if o in w.selected]
+        if isinstance(w, ChecklistField):
+            return [dict(i) for i in w.items]
+        return None
+
+    def set_value(self, value: Any) -> None:
+        w = self.widget
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, SelectionList.SelectedChanged):
+            if isinstance(w, TextArea):
+                w.load_text(value if isinstance(value, str) else "")
+            elif isinstance(w, Input):
+                w.value = value if isinstance(value, str) else ""
+            elif isinstance(w, ScaleInput):
+                ok = isinstance(value, int) and not isinstance(value, bool) and w.low <= value <= w.high
+                w.set_reactive(ScaleInput.value, value if ok else None)
+                w.refresh()
+            elif isinstance(w, Select):
+                w.value = value if value in self.field.options else Select.NULL
+            elif isinstance(w, SelectionList):
+                w.deselect_all()
+                for option in value if isinstance(value, list) else []:
+                    if option in self.field.options:
+                        w.select(option)
+            elif isinstance(w, ChecklistField):
+                w.set_items(value if isinstance(value, list) else [])
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one(f"#error-{self.field.id}", Label)
+        error.update(Content(message))
+        error.set_class(not message, "-empty")
+        self.set_class(bool(message), "-invalid")
+
+
+class ReflectionForm(VerticalScroll):
+    """The chapter's questions, filled from and read into a dict of answers."""
+
+    def __init__(
+        self, fields: tuple[Field, ...], suggestions: dict[str, list[str]], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes="form")
+        self.fields = fields
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        for f in self.fields:
+            yield FieldBox(f, self.suggestions.get(f.id))
+
+    def boxes(self) -> list[FieldBox]:
+        return list(self.query(FieldBox))
+
+    def to_answers(self) -> dict[str, Any]:
+        return {box.field.id: box.get_value() for box in self.boxes()}
+
+    def load_answers(self, answers: dict[str, Any]) -> None:
+        for box in self.boxes():
+            if box.field.id in answers:
+                box.set_value(answers[box.field.id])
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for box in self.boxes():
+            box.show_error(errors.get(box.field.id, ""))
+
+    def focus_field(self, field_id: str) -> None:
+        for box in self.boxes():
+            if box.field.id == field_id:
+                box.widget.focus()
+                self.scroll_to_widget(box, animate=False)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(self) -> None:
+        self.post_message(FieldChanged())

@@ -1,0 +1,203 @@
+"""Home: the setbacks, the chapters with their status, and where to continue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.base import workbook_app
+from screens.chapter import ChapterScreen
+from screens.setback import SetbackDialog
+from tui.store import SaveError
+
+STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
+
+
+class HomeScreen(Screen[None]):
+    """Pick or name a setback, then open a chapter."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("n", "new_setback", "New setback"),
+        Binding("e", "edit_setback", "Edit setback"),
+        Binding("c", "continue", "Continue"),
+        Binding("o", "open_chapter", "Open chapter", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-panes"):
+            with Vertical(id="setbacks-pane"):
+                yield Label("Setbacks", classes="pane-title")
+                yield OptionList(id="setbacks")
+            with Vertical(id="chapters-pane"):
+                yield Label("Chapters", classes="pane-title", id="chapters-title")
+                yield OptionList(id="chapters")
+        yield Static("", id="home-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_lists()
+        setbacks = self.query_one("#setbacks", OptionList)
+        if self.app_.workbook.setbacks():
+            setbacks.focus()
+        else:
+            self.query_one("#chapters", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lists()
+
+    @property
+    def app_(self) -> Any:
+        return workbook_app(self)
+
+    @property
+    def selected_setback(self) -> int | None:
+        setbacks = self.query_one("#setbacks", OptionList)
+        if setbacks.highlighted is None or setbacks.option_count == 0:
+            return None
+        option = setbacks.get_option_at_index(setbacks.highlighted)
+        return int(option.id) if option.id and option.id.isdigit() else None
+
+    def refresh_lists(self, select: int | None = None) -> None:
+        workbook = self.app_.workbook
+        setbacks = self.query_one("#setbacks", OptionList)
+        keep = select if select is not None else self.selected_setback
+        setbacks.clear_options()
+        items = workbook.setbacks()
+        for s in items:
+            p = workbook.progress(s.id)
+            when = f" · {s.date}" if s.date else ""
+            line = Content.assemble((s.title, "bold"), f"\n{s.kind}{when} · {p.done}/{p.total} done")
+            setbacks.add_option(Option(line, id=str(s.id)))
+        if not items:
+            setbacks.add_option(Option(Content("No setbacks yet.\nPress n to name one."), disabled=True))
+        ids = [s.id for s in items]
+        if ids:
+            setbacks.highlighted = ids.index(keep) if keep in ids else 0
+        self.refresh_chapters()
+        self.refresh_status()
+
+    def refresh_chapters(self) -> None:
+        workbook = self.app_.workbook
+        chapters = self.query_one("#chapters", OptionList)
+        keep = chapters.highlighted
+        chapters.clear_options()
+        setback_id = self.selected_setback
+        drafts = {(d.setback_id, d.chapter_id) for d in workbook.drafts()}
+        statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
+        for chapter in workbook.chapters:
+            mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
+            unsaved = " *" if (setback_id, chapter.id) in drafts else ""
+            line = Content.assemble(f"{mark} {chapter.order:>2} ", (chapter.title, "bold"), unsaved)
+            chapters.add_option(Option(line, id=chapter.id))
+        chapters.highlighted = keep if keep is not None and keep < chapters.option_count else 0
+        setback = workbook.setback(setback_id) if setback_id else None
+        title = f"Chapters for: {setback.title}" if setback else "Chapters"
+        self.query_one("#chapters-title", Label).update(Content(title))
+
+    def refresh_status(self) -> None:
+        workbook = self.app_.workbook
+        parts: list[str] = []
+        last = workbook.last_opened()
+        if last:
+            setback, chapter = workbook.setback(last[0]), workbook.chapter(last[1])
+            if setback and chapter:
+                parts.append(f"Continue (c): {setback.title} › {chapter.title}")
+        drafts = len(workbook.drafts())
+        if drafts:
+            parts.append(f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)")
+        actions = workbook.actions()
+        if actions:
+            first = actions[0]
+            due = f" (due {first.due})" if first.due else ""
+            parts.append(f"Next action: {first.text}{due}")
+        if not parts:
+            parts.append("Press n to name a setback, then pick a chapter and press enter.")
+        self.query_one("#home-status", Static).update(Content("\n".join(parts)))
+
+    @on(OptionList.OptionHighlighted, "#setbacks")
+    def _setback_highlighted(self) -> None:
+        self.refresh_chapters()
+
+    @on(OptionList.OptionSelected, "#setbacks")
+    def _setback_selected(self) -> None:
+        self.query_one("#chapters", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#chapters")
+    def _chapter_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_chapter(event.option.id)
+
+    def action_open_chapter(self) -> None:
+        chapters = self.query_one("#chapters", OptionList)
+        if chapters.highlighted is not None:
+            option = chapters.get_option_at_index(chapters.highlighted)
+            if option.id:
+                self.open_chapter(option.id)
+
+    def open_chapter(self, chapter_id: str, setback_id: int | None = None) -> None:
+        setback_id = setback_id or self.selected_setback
+        if setback_id is None:
+
+            def created(new_id: int | None) -> None:
+                if new_id is not None:
+                    self.open_chapter(chapter_id, new_id)
+
+            self.app.notify("First name the setback this is about.", title="New setback")
+            self._new_setback(created)
+            return
+        self.app.push_screen(ChapterScreen(setback_id, chapter_id))
+
+    def _new_setback(self, then: Any = None) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                setback = self.app_.workbook.add_setback(**values)
+            except (ValueError, SaveError) as exc:
+                self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
+                return
+            self.refresh_lists(select=setback.id)
+            self.query_one("#chapters", OptionList).focus()
+            if then:
+                then(setback.id)
+
+        self.app.push_screen(SetbackDialog(today=self.app_.workbook.clock().date()), done)
+
+    def action_new_setback(self) -> None:
+        self._new_setback()
+
+    def action_edit_setback(self) -> None:
+        setback_id = self.selected_setback
+        setback = self.app_.workbook.setback(setback_id) if setback_id else None
+        if setback is None:
+            self.app.notify("No setback selected.", severity="warning")
+            return
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                self.app_.workbook.update_setback(setback.id, **values)
+            except (ValueError, SaveError) as exc:
+                self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
+                return
+            self.refresh_lists(select=setback.id)
+
+        self.app.push_screen(SetbackDialog(setback), done)
+
+    def action_continue(self) -> None:
+        last = self.app_.workbook.last_opened()
+        if last is None:
+            self.app.notify("Nothing to continue yet: open a chapter first.")
+            return
+        self.open_chapter(last[1], last[0])

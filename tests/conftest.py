@@ -1,0 +1,73 @@
+"""Shared fixtures: a fixed clock, a temporary journal, the shipped and test chapters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.content import Chapter, load_chapters
+from tui.locations import shipped_content_dir
+from tui.store import Store
+from tui.workbook import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CHAPTERS = Path(__file__).parent / "fixtures" / "chapters"
+FIXED_NOW = dt.datetime(2026, 3, 14, 9, 30, 0)
+
+
+def fixed_clock() -> dt.datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real data or config dirs."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("FAILFORWARD_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(base / "config"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "journal"
+
+
+@pytest.fixture
+def test_chapters() -> list[Chapter]:
+    return load_chapters([FIXTURE_CHAPTERS])
+
+
+@pytest.fixture(scope="session")
+def shipped_chapters() -> list[Chapter]:
+    return load_chapters([shipped_content_dir()])
+
+
+@pytest.fixture(params=["memory", "file"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same tests against the in-memory and the durable file storage."""
+    s = Store(None) if request.param == "memory" else Store(tmp_path / "journal")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def workbook(store: Store, test_chapters: list[Chapter]) -> Workbook:
+    return Workbook(store, test_chapters, fixed_clock)
+
+
+@pytest.fixture
+def make_workbook(data_dir: Path) -> Iterator[Callable[..., Workbook]]:
+    """Open (and later close) workbooks on one journal folder."""
+    opened: list[Store] = []
+
+    def make(chapters: list[Chapter]) -> Workbook:
+        s = Store(data_dir)
+        opened.append(s)
+        return Workbook(s, chapters, fixed_clock)
+
+    yield make
+    for s in opened:
+        s.close()

@@ -1,0 +1,145 @@
+"""The app driven by keys only (Pilot): nothing typed is lost, answers come back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TextArea
+
+from screens.chapter import ChapterScreen
+from screens.fields import ScaleInput
+from screens.home import HomeScreen
+from tui.app import WorkbookApp, make_app
+from tui.store import Store
+from tui.workbook import Workbook
+
+from .conftest import FIXTURE_CHAPTERS, fixed_clock
+
+
+def app_on(data_dir: Path, content: Path = FIXTURE_CHAPTERS) -> WorkbookApp:
+    return make_app(data_dir=data_dir, content_dir=content, clock=fixed_clock)
+
+
+async def create_setback_and_open_first_chapter(pilot, title: str) -> ChapterScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("n")
+    await pilot.press(*title)
+    await pilot.press("enter")  # saves the setback dialog
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
+    assert app.focused is app.screen.query_one("#chapters", OptionList)
+    await pilot.press("enter")  # opens the highlighted (first) chapter
+    await pilot.pause()
+    assert isinstance(app.screen, ChapterScreen)
+    return app.screen
+
+
+async def test_fill_save_quit_and_see_answers_again(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Passed over")
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"I was not promoted", "enter", *"again")
+        await pilot.press("tab", *"Headline here", "tab", "right", "right", "right")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.query_one("#field-feeling", ScaleInput).value == 7
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+    with Store(data_dir) as store:
+        saved = store.all("reflections")
+    assert saved[0]["answers"]["what"] == "I was not promoted\nagain"
+    assert saved[0]["answers"]["headline"] == "Headline here"
+
+    again = app_on(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        home = again.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        chapter = again.screen
+        assert isinstance(chapter, ChapterScreen)
+        assert chapter.query_one("#field-what", TextArea).text == "I was not promoted\nagain"
+        assert chapter.query_one("#field-headline", Input).value == "Headline here"
+        assert chapter.query_one("#field-feeling", ScaleInput).value == 7
+        await pilot.press("ctrl+q")
+
+
+async def test_unsaved_typing_is_kept_as_a_draft_on_quit(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_setback_and_open_first_chapter(pilot, "Layoff")
+        await pilot.press(*"not saved yet")
+        await pilot.press("ctrl+q")
+    with Store(data_dir) as store:
+        drafts = store.all("drafts")
+        assert store.all("reflections") == []
+    assert drafts[0]["answers"]["what"] == "not saved yet"
+
+    again = app_on(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert again.screen.query_one("#field-what", TextArea).text == "not saved yet"
+        await pilot.press("ctrl+q")
+
+
+async def test_draft_is_written_soon_after_typing_stops(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Review")
+        await pilot.press(*"typing")
+        workbook: Workbook = app.workbook
+        for _ in range(100):
+            if workbook.draft(screen.setback_id, "first") is not None:
+                break
+            await pilot.pause(0.05)
+        draft = workbook.draft(screen.setback_id, "first")
+        assert draft is not None and draft.answers["what"] == "typing"
+        await pilot.press("ctrl+q")
+
+
+async def test_escape_goes_home_and_keeps_the_text(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Review")
+        await pilot.press(*"kept")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.workbook.draft(screen.setback_id, "first").answers["what"] == "kept"
+        await pilot.press("ctrl+q")
+
+
+async def test_mark_done_requires_required_fields(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Review")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.workbook.status(screen.setback_id, "first") == "empty"
+        assert "required" in str(screen.query_one("#error-what").render())
+        await pilot.press(*"now answered", "ctrl+t")
+        await pilot.pause()
+        assert app.workbook.status(screen.setback_id, "first") == "done"
+        await pilot.press("ctrl+q")
+
+
+async def test_next_chapter_shows_earlier_answer_and_offers_it_as_an_item(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Review")
+        await pilot.press(*"Missed the deadline", "ctrl+s", "ctrl+n")
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, ChapterScreen) and second.chapter.id == "second"
+        assert "Missed the deadline" in str(second.query_one("#builds-on").render())
+        suggestions = second.query_one("#suggestions", OptionList)
+        suggestions.focus()
+        await pilot.press("enter")  # the suggestion lands in the new-item input
+        await pilot.press("tab", *"2026-04-01", "enter", "ctrl+s")
+        await pilot.pause()
+        actions = app.workbook.actions(screen.setback_id)
+        assert [(a.text, a.due) for a in actions] == [("Missed the deadline", "2026-04-01")]
+        await pilot.press("ctrl+q")

@@ -1,0 +1,107 @@
+"""The command line, run as a real process: versions, help, content checks, clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui import __version__
+
+from .conftest import FIXTURE_CHAPTERS, ROOT
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"failforward {__version__}"
+
+
+def test_help_lists_commands_and_exit_codes() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for text in ("check-content", "--data-dir", "--content", "exit codes", "FAILFORWARD_DATA_DIR"):
+        assert text in result.stdout
+
+
+def test_check_content_ok() -> None:
+    result = run("check-content", str(FIXTURE_CHAPTERS))
+    assert result.returncode == 0
+    assert "2 chapters OK" in result.stdout
+
+
+def bad_chapter(folder: Path, kind: str = "essay") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "01-bad.md"
+    path.write_text(
+        f"---\nid: bad\ntitle: Bad\norder: 1\nsummary: S\nfields:\n  - id: a\n    label: A\n    kind: {kind}\n---\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\nid: [\n---\n", "bad front matter"),
+        (None, "field 'a': unknown kind 'essay'"),
+        (
+            "---\nid: bad\ntitle: B\norder: 1\nsummary: S\nfields:\n"
+            "  - {id: a, label: A, kind: text}\n  - {id: a, label: B, kind: text}\n---\n",
+            "field 'a': duplicate field id",
+        ),
+    ],
+)
+def test_check_content_rejects_a_malformed_chapter(tmp_path: Path, text: str | None, expected: str) -> None:
+    path = bad_chapter(tmp_path)
+    if text is not None:
+        path.write_text(text)
+    result = run("check-content", str(tmp_path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_app_start_rejects_a_malformed_chapter(tmp_path: Path) -> None:
+    path = bad_chapter(tmp_path / "chapters")
+    result = run("--data-dir", str(tmp_path / "data"), "--content", str(tmp_path / "chapters"))
+    assert result.returncode == 2
+    assert f"{path}: field 'a': unknown kind 'essay'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing was opened
+
+
+def test_a_users_bad_chapter_is_named_on_start(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    path = bad_chapter(config / "chapters")
+    result = run("check-content", env={"FAILFORWARD_CONFIG_DIR": str(config)})
+    assert result.returncode == 2
+    assert str(path) in result.stderr
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    result = run("check-content", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "no such folder" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run("--frobnicate")
+    assert result.returncode == 2
+    assert "unrecognized arguments" in result.stderr

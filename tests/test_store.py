@@ -1,0 +1,134 @@
+"""The journal store: durable writes, privacy, one writer, damaged files moved aside."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError
+
+
+def test_insert_get_update_remove(store: Store) -> None:
+    doc_id = store.insert("setbacks", {"title": "Layoff", "id": 99})
+    assert store.get("setbacks", doc_id) == {"title": "Layoff", "id": doc_id}
+    store.update("setbacks", doc_id, {"title": "Layoff in March"})
+    assert store.find("setbacks", title="Layoff in March")[0]["id"] == doc_id
+    store.remove("setbacks", [doc_id])
+    assert store.all("setbacks") == []
+
+
+def test_batch_is_one_write(tmp_path: Path) -> None:
+    with Store(tmp_path / "j") as s:
+        before = s._storage.writes  # type: ignore[union-attr]
+        with s.batch():
+            for i in range(5):
+                s.insert("checkins", {"rating": i})
+        assert s._storage.writes == before + 1  # type: ignore[union-attr]
+
+
+def test_data_survives_reopen(data_dir: Path) -> None:
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "Rejected"})
+    with Store(data_dir) as s:
+        assert [d["title"] for d in s.all("setbacks")] == ["Rejected"]
+        assert s.schema_version == 1
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_private_permissions_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        folder = tmp_path / "j"
+        with Store(folder) as s:
+            s.insert("setbacks", {"title": "x"})
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        os.umask(old)
+
+
+def test_symlinked_journal_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    folder.mkdir(mode=0o700)
+    target = tmp_path / "elsewhere.json"
+    target.write_text("{}")
+    (folder / "journal.json").symlink_to(target)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store(folder)
+
+
+def test_second_session_gets_a_clear_message(data_dir: Path) -> None:
+    with Store(data_dir):
+        with pytest.raises(JournalLocked) as info:
+            Store(data_dir)
+        assert f"pid {os.getpid()}" in str(info.value)
+        assert "another failforward session" in str(info.value)
+    with Store(data_dir):  # free again once the first one closed
+        pass
+
+
+def test_leftover_temp_files_are_removed(data_dir: Path) -> None:
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "x"})
+    leftover = data_dir / ".journal-123-456.tmp"
+    leftover.write_text("a plaintext copy")
+    with Store(data_dir) as s:
+        assert not leftover.exists()
+        assert s.report.removed_temp_files == 1
+
+
+def test_failed_write_leaves_file_identical_and_memory_consistent(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "kept"})
+        before = (data_dir / "journal.json").read_bytes()
+
+        def no_space(*args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", no_space)
+        with pytest.raises(SaveError, match="not saved: No space left on device"):
+            s.insert("setbacks", {"title": "lost"})
+        monkeypatch.undo()
+        assert (data_dir / "journal.json").read_bytes() == before
+        assert [d["title"] for d in s.all("setbacks")] == ["kept"]
+        assert not list(data_dir.glob(".journal-*"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"[1, 2]", b'{"setbacks": {"1": {"title": "x"}', b"\x00" * 64])
+def test_damaged_journal_is_moved_aside_not_reset(data_dir: Path, damage: bytes) -> None:
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "before"})
+    (data_dir / "journal.json").write_bytes(damage)
+    with Store(data_dir) as s:
+        moved = s.report.quarantined
+        assert moved is not None and moved.read_bytes() == damage
+        assert s.report.newest_backup is not None
+        assert orjson.loads(s.report.newest_backup.read_bytes())["setbacks"]["1"]["title"] == "before"
+        assert s.all("setbacks") == []
+
+
+def test_rolling_backups_are_kept_to_a_few(data_dir: Path) -> None:
+    for i in range(8):
+        with Store(data_dir) as s:
+            s.insert("checkins", {"rating": i})
+    with Store(data_dir) as s:
+        assert 1 <= len(s.backups()) <= 5
+
+
+def test_newer_schema_is_refused(data_dir: Path) -> None:
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "journal.json").write_bytes(orjson.dumps({"meta": {"1": {"schema": 99}}}))
+    with pytest.raises(JournalTooNew, match="newer failforward"):
+        Store(data_dir)
+    # the lock was released on refusal
+    data_dir.joinpath("journal.json").write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}}))
+    with Store(data_dir):
+        pass

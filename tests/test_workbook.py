@@ -1,0 +1,128 @@
+"""The domain service: setbacks, reflections, drafts, action items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tui.content import Chapter
+from tui.workbook import Workbook
+
+
+def test_setback_lifecycle(workbook: Workbook) -> None:
+    s = workbook.add_setback("Rejected by Acme", "rejection", "2026-03-01", 7)
+    assert s.created == "2026-03-14T09:30:00"
+    assert workbook.checkins(s.id) == [("2026-03-14T09:30:00", 7)]
+    workbook.update_setback(s.id, "Rejected by Acme (final round)", "rejection", "2026-03-02", 5)
+    assert workbook.setback(s.id).title == "Rejected by Acme (final round)"  # type: ignore[union-attr]
+    workbook.archive_setback(s.id)
+    assert workbook.setbacks() == []
+    assert len(workbook.setbacks(include_archived=True)) == 1
+    workbook.delete_setback(s.id)
+    assert workbook.setbacks(include_archived=True) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(("", "other"), "title"), (("x", "bogus"), "kind"), (("x", "other", "14/03/2026"), "YYYY-MM-DD")],
+)
+def test_setback_validation(workbook: Workbook, args: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        workbook.add_setback(*args)
+
+
+def test_save_reflection_counts_revisions_and_cleans_text(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    r1 = workbook.save_reflection(s.id, "first", {"what": "a\x1b[2Jb", "feeling": 4})
+    assert r1.revision == 1 and r1.status == "draft"
+    assert r1.answers["what"] == "ab"
+    r2 = workbook.save_reflection(s.id, "first", {"what": "done now", "feeling": 4}, done=True)
+    assert (r2.revision, r2.status, r2.id) == (2, "done", r1.id)
+    assert workbook.progress(s.id).done == 1
+
+
+def test_required_fields_only_when_marking_done(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    workbook.save_reflection(s.id, "first", {"what": ""})  # a draft may be empty
+    with pytest.raises(ValueError, match="required"):
+        workbook.save_reflection(s.id, "first", {"what": ""}, done=True)
+
+
+def test_invalid_values_are_refused(workbook: Workbook, test_chapters: list[Chapter]) -> None:
+    chapter = test_chapters[0]
+    check = workbook.validate(chapter, {"feeling": 11, "when": "soon", "kind": "other"})
+    assert set(check.errors) == {"feeling", "when", "kind"}
+    assert "YYYY-MM-DD" in check.errors["when"]
+
+
+def test_answers_to_removed_fields_are_kept(workbook: Workbook, test_chapters: list[Chapter]) -> None:
+    s = workbook.add_setback("x")
+    workbook.save_reflection(s.id, "first", {"what": "w", "old_question": "still mine"})
+    saved = workbook.reflection(s.id, "first")
+    assert saved is not None
+    workbook.save_reflection(s.id, "first", {"what": "w2"})
+    saved = workbook.reflection(s.id, "first")
+    assert saved is not None and saved.answers["old_question"] == "still mine"
+    assert workbook.unknown_answers(test_chapters[0], saved) == {"old_question": "still mine"}
+
+
+def test_drafts_are_kept_until_saved(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    workbook.save_draft(s.id, "first", {"what": "half a thought"})
+    assert workbook.draft(s.id, "first").answers == {"what": "half a thought"}  # type: ignore[union-attr]
+    workbook.save_reflection(s.id, "first", {"what": "a whole thought"})
+    assert workbook.draft(s.id, "first") is None
+
+
+def test_earlier_answers_and_suggestions(workbook: Workbook, test_chapters: list[Chapter]) -> None:
+    s = workbook.add_setback("x")
+    workbook.save_reflection(s.id, "first", {"what": "Missed the deadline\n- Skipped the review"})
+    second = test_chapters[1]
+    earlier = workbook.earlier_answers(s.id, second)
+    assert [(e.chapter_title, e.label) for e in earlier] == [("First: a test chapter", "What happened?")]
+    assert "Missed the deadline" in earlier[0].text
+    assert workbook.suggestions(s.id, second, "plan") == ["Missed the deadline", "Skipped the review"]
+
+
+def test_checklist_items_become_action_items(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    plan = [
+        {"text": "Ask for feedback", "due": "2026-03-20", "done": False},
+        {"text": "Book a course", "due": None, "done": False},
+        {"text": "Update CV", "due": "2026-03-16", "done": True},
+    ]
+    workbook.save_reflection(s.id, "second", {"plan": plan})
+    assert [(a.text, a.due) for a in workbook.actions()] == [
+        ("Ask for feedback", "2026-03-20"),
+        ("Book a course", None),
+    ]
+    assert len(workbook.actions(include_done=True)) == 3
+    workbook.save_reflection(s.id, "second", {"plan": plan[:1]})
+    assert [a.text for a in workbook.actions(include_done=True)] == ["Ask for feedback"]
+
+
+def test_bad_due_date_is_refused(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        workbook.save_reflection(s.id, "second", {"plan": [{"text": "a", "due": "tomorrow", "done": False}]})
+
+
+def test_continue_where_you_left_off(workbook: Workbook) -> None:
+    assert workbook.last_opened() is None
+    s = workbook.add_setback("x")
+    workbook.save_draft(s.id, "second", {"tags": ["a"]})
+    assert workbook.last_opened() == (s.id, "second")
+
+
+def test_everything_survives_a_reopen(
+    make_workbook: Callable[[list[Chapter]], Workbook], test_chapters: list[Chapter]
+) -> None:
+    wb = make_workbook(test_chapters)
+    s = wb.add_setback("Layoff", "layoff")
+    wb.save_reflection(s.id, "first", {"what": "the team was cut"})
+    wb.save_draft(s.id, "second", {"tags": ["b"]})
+    wb.store.close()
+    again = make_workbook(test_chapters)
+    assert again.reflection(s.id, "first").answers["what"] == "the team was cut"  # type: ignore[union-attr]
+    assert again.draft(s.id, "second").answers == {"tags": ["b"]}  # type: ignore[union-attr]

@@ -1,0 +1,63 @@
+"""Where failforward keeps its files: one place for every path.
+
+Data and config directories come from platformdirs and can be overridden by
+the ``--data-dir`` flag or the ``FAILFORWARD_DATA_DIR`` environment variable
+(``FAILFORWARD_CONFIG_DIR`` for the config directory).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "failforward"
+DATA_ENV = "FAILFORWARD_DATA_DIR"
+CONFIG_ENV = "FAILFORWARD_CONFIG_DIR"
+DB_FILE = "journal.json"
+LOCK_FILE = "journal.lock"
+BACKUP_DIR = "backups"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The journal folder: the override, else $FAILFORWARD_DATA_DIR, else the platform's."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    """The config folder: $FAILFORWARD_CONFIG_DIR, else the platform's."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def user_chapters_dir() -> Path:
+    """Chapters a user adds to the shipped ones."""
+    return config_dir() / "chapters"
+
+
+def shipped_content_dir() -> Path:
+    """The chapters that come with the app.
+
+    In a wheel they are installed inside the package as ``tui/chapters``; in a
+    source checkout (editable install) they are the repository's ``content/``.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "chapters"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "content"
+
+
+def content_folders(content_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The folders chapters load from: ``content_dir`` alone, else shipped then the user's."""
+    if content_dir is not None:
+        return [Path(content_dir).expanduser()]
+    return [shipped_content_dir(), user_chapters_dir()]

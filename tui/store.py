@@ -1,0 +1,454 @@
+"""Persistence: TinyDB on a storage that never loses an acknowledged save.
+
+* :class:`DurableStorage` keeps the parsed journal in memory (this process is
+  the only writer) and writes through durably: serialize completely, write a
+  temp file created 0600 with O_EXCL in the same folder, fsync it, rename it
+  over the journal, fsync the folder. A failure at any step leaves the old file
+  byte-identical and raises :class:`SaveError`; the in-memory state is then
+  reloaded from disk so memory and file never disagree.
+* :class:`Store` opens a journal folder: private permissions, one writer (a
+  lock file), leftover temp files removed, a rolling backup, a damaged file
+  moved aside rather than reset, and the schema version with its migrations.
+
+Serialization lives in :func:`encode` and :func:`decode` alone. Nothing here
+imports Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage, Storage
+
+from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE
+
+SCHEMA_VERSION = 1
+TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta")
+BACKUPS_KEPT = 5
+TEMP_PREFIX = ".journal-"
+TEMP_SUFFIX = ".tmp"
+
+
+class StoreError(Exception):
+    """A journal problem with a message meant for the person using the app."""
+
+
+class SaveError(StoreError):
+    """A write that did not reach the disk; the old journal file is unchanged."""
+
+
+class JournalLocked(StoreError):
+    """Another failforward session holds this journal."""
+
+
+class JournalTooNew(StoreError):
+    """The journal was written by a newer failforward."""
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """The journal as bytes on disk."""
+    return orjson.dumps(data)
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """The journal from bytes on disk; raises ValueError when it is not a journal."""
+    data = orjson.loads(raw)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError("not a failforward journal (expected an object of tables)")
+    return data
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def write_private(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically and durably, mode 0600.
+
+    Raises :class:`SaveError`; on failure ``path`` is left as it was and the
+    temp file is removed.
+    """
+    folder = path.parent
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}{TEMP_SUFFIX}"
+    fd = -1
+    try:
+        fd = os.open(
+            tmp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+            0o600,
+        )
+        os.fchmod(fd, 0o600)
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(28, "no space left on device")
+            view = view[written:]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except OSError as exc:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise SaveError(f"not saved: {_reason(exc)} ({path.name})") from exc
+    try:
+        _fsync_dir(folder)
+    except OSError as exc:
+        # The rename happened but may not be durable: say so, never claim success.
+        raise SaveError(f"not saved: could not flush the folder: {_reason(exc)}") from exc
+
+
+class DurableStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and writes it durably."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = data
+        self._batch = 0
+        self._dirty = False
+        self.writes = 0
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            try:
+                self._data = decode(self.path.read_bytes())
+            except FileNotFoundError:
+                return None
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        if self._batch:
+            self._dirty = True
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self._data is not None
+        try:
+            write_private(self.path, encode(self._data))
+        except SaveError:
+            self.reload()
+            raise
+        self.writes += 1
+
+    def reload(self) -> None:
+        """Forget the in-memory state; the next read comes from disk."""
+        self._data = None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group several changes into one durable write at the end."""
+        self._batch += 1
+        try:
+            yield
+        except BaseException:
+            self._batch -= 1
+            if not self._batch and self._dirty:
+                self._dirty = False
+                self.reload()
+            raise
+        self._batch -= 1
+        if not self._batch and self._dirty:
+            self._dirty = False
+            self._flush()
+
+
+class _Memory(MemoryStorage):
+    """TinyDB's memory storage with the same ``batch`` as the durable one."""
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class OpenReport:
+    """What happened while opening a journal, for the app to tell the user."""
+
+    quarantined: Path | None = None
+    quarantine_reason: str = ""
+    newest_backup: Path | None = None
+    removed_temp_files: int = 0
+    migrated_from: int | None = None
+
+
+Migration = Callable[["Store"], None]
+MIGRATIONS: dict[int, Migration] = {}  # version N -> function bringing N up to N+1
+
+
+def _check_private_file(path: Path) -> None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise StoreError(f"refusing to open {path}: it is a symbolic link")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"refusing to open {path}: it is not a regular file")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise StoreError(f"refusing to open {path}: it belongs to another user (uid {info.st_uid})")
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, 0o600)
+
+
+def ensure_private_dir(folder: Path) -> None:
+    """Create ``folder`` (mode 0700 whatever the umask) or tighten it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+            os.chmod(folder, 0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot use the data folder {folder}: {_reason(exc)}") from exc
+
+
+class Store:
+    """A journal: TinyDB tables on durable storage, or in memory for tests."""
+
+    def __init__(self, folder: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+        self.folder = folder
+        self.clock = clock
+        self.report = OpenReport()
+        self._lock: FileLock | None = None
+        if folder is None:
+            self._storage: DurableStorage | _Memory = _Memory()
+            self.db = TinyDB(storage=lambda: self._storage)
+        else:
+            self._open_folder(Path(folder))
+        self._migrate()
+
+    # -- opening ---------------------------------------------------------
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.folder is None else Path(self.folder) / DB_FILE
+
+    def _open_folder(self, folder: Path) -> None:
+        ensure_private_dir(folder)
+        self._acquire_lock(folder)
+        try:
+            path = folder / DB_FILE
+            _check_private_file(path)
+            self.report.removed_temp_files = self._remove_temp_files(folder)
+            data = self._load(path)
+            self._backup(path)
+            self._storage = DurableStorage(path, data)
+            self.db = TinyDB(storage=lambda: self._storage)
+        except BaseException:
+            self.close()
+            raise
+
+    def _acquire_lock(self, folder: Path) -> None:
+        lock_path = folder / LOCK_FILE
+        owner_path = folder / (LOCK_FILE + ".owner")
+        _check_private_file(lock_path)
+        lock = FileLock(lock_path, timeout=0, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise JournalLocked(
+                f"this journal is open in another failforward session ({self._owner(owner_path)}); "
+                "close that one first, or choose another journal with --data-dir"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock the journal in {folder}: {_reason(exc)}") from exc
+        self._lock = lock
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": time.strftime("%Y-%m-%d %H:%M"),
+        }
+        with contextlib.suppress(OSError, SaveError):
+            write_private(owner_path, json.dumps(info).encode())
+
+    @staticmethod
+    def _owner(owner_path: Path) -> str:
+        try:
+            info = json.loads(owner_path.read_text())
+            return f"pid {info['pid']} on {info['host']}, since {info['since']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "owner unknown"
+
+    @staticmethod
+    def _remove_temp_files(folder: Path) -> int:
+        removed = 0
+        for tmp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed += 1
+        return removed
+
+    def _load(self, path: Path) -> dict[str, Any] | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read the journal {path}: {_reason(exc)}") from exc
+        try:
+            return decode(raw)
+        except ValueError as exc:
+            self._quarantine(path, str(exc).splitlines()[0] if str(exc) else "unreadable")
+            return None
+
+    def _quarantine(self, path: Path, reason: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
+        target = path.with_name(f"{path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        try:
+            os.replace(path, target)
+        except OSError as exc:
+            raise StoreError(
+                f"the journal {path} is damaged ({reason}) and could not be moved aside: {_reason(exc)}"
+            ) from exc
+        self.report.quarantined = target
+        self.report.quarantine_reason = reason
+        self.report.newest_backup = self.newest_backup()
+
+    def backups(self) -> list[Path]:
+        """Rolling backups, oldest first."""
+        if self.folder is None:
+            return []
+        return sorted((Path(self.folder) / BACKUP_DIR).glob("journal-*.json"))
+
+    def newest_backup(self) -> Path | None:
+        found = self.backups()
+        return found[-1] if found else None
+
+    def _backup(self, path: Path) -> None:
+        """Copy the journal into the rolling backups unless the newest is the same."""
+        if not path.exists():
+            return
+        folder = path.parent / BACKUP_DIR
+        ensure_private_dir(folder)
+        newest = self.newest_backup()
+        raw = path.read_bytes()
+        if newest is not None and newest.read_bytes() == raw:
+            return
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
+        target = folder / f"journal-{stamp}-{time.monotonic_ns() % 10**6:06d}.json"
+        try:
+            write_private(target, raw)
+        except SaveError as exc:
+            raise StoreError(f"could not back up the journal before opening it: {exc}") from exc
+        for old in self.backups()[:-BACKUPS_KEPT]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+    def _migrate(self) -> None:
+        meta = self.db.table("meta")
+        doc = meta.get(doc_id=1)
+        version = int(doc["schema"]) if doc else None
+        if version is None:
+            if self.db.tables():
+                version = 1  # written before the schema was recorded
+            else:
+                meta.insert({"schema": SCHEMA_VERSION})
+                return
+        if version > SCHEMA_VERSION:
+            self.close()
+            raise JournalTooNew(
+                f"this journal was written by a newer failforward (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade failforward"
+            )
+        if version < SCHEMA_VERSION:
+            self.report.migrated_from = version
+            with self.batch():
+                while version < SCHEMA_VERSION:
+                    MIGRATIONS[version](self)
+                    version += 1
+                meta.upsert({"schema": version}, lambda d: True)
+
+    @property
+    def schema_version(self) -> int:
+        doc = self.db.table("meta").get(doc_id=1)
+        return int(doc["schema"]) if doc else SCHEMA_VERSION
+
+    # -- access ------------------------------------------------------------
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Group changes into one durable write."""
+        return self._storage.batch()
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        """Every document of a table, each with its ``id``."""
+        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).all()]
+
+    def get(self, table: str, doc_id: int) -> dict[str, Any] | None:
+        doc = self.db.table(table).get(doc_id=doc_id)
+        return None if doc is None else {**doc, "id": doc.doc_id}
+
+    def find(self, table: str, **match: Any) -> list[dict[str, Any]]:
+        """Documents whose keys equal the given values."""
+
+        def test(doc: dict[str, Any]) -> bool:
+            return all(doc.get(k) == v for k, v in match.items())
+
+        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).search(test)]
+
+    def insert(self, table: str, doc: dict[str, Any]) -> int:
+        doc = {k: v for k, v in doc.items() if k != "id"}
+        return int(self.db.table(table).insert(doc))
+
+    def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
+        fields = {k: v for k, v in fields.items() if k != "id"}
+        self.db.table(table).update(fields, doc_ids=[doc_id])
+
+    def remove(self, table: str, doc_ids: list[int]) -> None:
+        if doc_ids:
+            self.db.table(table).remove(doc_ids=doc_ids)
+
+    def close(self) -> None:
+        """Release the journal; a session that wrote leaves a fresh backup behind."""
+        storage = getattr(self, "_storage", None)
+        if isinstance(storage, DurableStorage) and storage.writes and self._lock is not None:
+            with contextlib.suppress(StoreError, OSError):
+                self._backup(storage.path)
+        with contextlib.suppress(Exception):
+            if hasattr(self, "db"):
+                self.db.close()
+        if self._lock is not None and self.folder is not None:
+            with contextlib.suppress(OSError):
+                (Path(self.folder) / (LOCK_FILE + ".owner")).unlink()
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def restore_backup(folder: Path, backup: Path) -> None:
+    """Put a backup in place of the journal (the journal must not be open)."""
+    shutil.copyfile(backup, folder / DB_FILE)
+    os.chmod(folder / DB_FILE, 0o600)
