@@ -98,9 +98,7 @@ class ChapterScreen(Screen[None]):
         if kept:
             lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
             kept_label = self.query_one("#kept", Label)
-            kept_label.update(
-                Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines))
-            )
+            kept_label.update(Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines)))
             kept_label.remove_class("-empty")
         draft = self.workbook.draft(self.setback_id, self.chapter.id)
         if draft is not None:
@@ -135,9 +133,7 @@ class ChapterScreen(Screen[None]):
         setback = workbook.setback(self.setback_id)
         index = [c.id for c in workbook.chapters].index(self.chapter.id) + 1
         status = workbook.status(self.setback_id, self.chapter.id)
-        unsaved = (
-            " · unsaved changes" if self._dirty or workbook.draft(self.setback_id, self.chapter.id) else ""
-        )
+        unsaved = " · unsaved changes" if self._dirty or workbook.draft(self.setback_id, self.chapter.id) else ""
         title = setback.title if setback else "?"
         self.query_one("#chapter-bar", Static).update(
             Content.assemble(
@@ -208,9 +204,7 @@ class ChapterScreen(Screen[None]):
         if not check.ok:
             first = next(iter(check.errors))
             form.focus_field(first)
-            self.notify(
-                f"{len(check.errors)} answer(s) need attention.", title="Not saved", severity="warning"
-            )
+            self.notify(f"{len(check.errors)} answer(s) need attention.", title="Not saved", severity="warning")
             return False
         if self._timer is not None:
             self._timer.stop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,11 +22,28 @@ from textual.widgets import Input, Label, OptionList, Select, SelectionList, Sta
 from textual.widgets.option_list import Option
 
 from tui.content import Field
+from tui.sanitize import clean_text, clean_value
 from tui.workbook import parse_date
 
 
 class FieldChanged(Message):
     """Something in the form changed: time to write a draft."""
+
+
+class SafeInput(Input):
+    """An Input that drops terminal control sequences from pasted text."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.text = clean_text(event.text)
+        super()._on_paste(event)
+
+
+class SafeTextArea(TextArea):
+    """A TextArea that drops terminal control sequences from pasted text."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.text = clean_text(event.text)
+        await super()._on_paste(event)
 
 
 class ScaleInput(Widget, can_focus=True):
@@ -114,8 +131,8 @@ class ChecklistField(Vertical):
     def compose(self) -> ComposeResult:
         yield OptionList(id="items", classes="checklist-items", compact=True)
         with Horizontal(classes="checklist-new"):
-            yield Input(placeholder="New item, enter to add", id="new-text", compact=True)
-            yield Input(placeholder="due YYYY-MM-DD", id="new-due", classes="due", compact=True)
+            yield SafeInput(placeholder="New item, enter to add", id="new-text", compact=True)
+            yield SafeInput(placeholder="due YYYY-MM-DD", id="new-due", classes="due", compact=True)
         if self.suggestions:
             yield Label(Content("Suggested from your earlier answers (enter adds):"), classes="help")
             yield OptionList(
@@ -248,9 +265,9 @@ class FieldBox(Vertical):
         f = self.field
         wid = f"field-{f.id}"
         if f.kind == "text":
-            return Input(id=wid, compact=True)
+            return SafeInput(id=wid, compact=True)
         if f.kind == "textarea":
-            return TextArea(id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
+            return SafeTextArea(id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
         if f.kind == "scale":
             return ScaleInput(f.min, f.max, id=wid)
         if f.kind == "choice":
@@ -258,7 +275,7 @@ class FieldBox(Vertical):
         if f.kind == "multi":
             return SelectionList[str](*[(Content(o), o) for o in f.options], id=wid, compact=True)
         if f.kind == "date":
-            return Input(placeholder="YYYY-MM-DD", id=wid, classes="date", compact=True)
+            return SafeInput(placeholder="YYYY-MM-DD", id=wid, classes="date", compact=True)
         return ChecklistField(f, self.suggestions, id=wid)
 
     @property
@@ -283,6 +300,7 @@ class FieldBox(Vertical):
 
     def set_value(self, value: Any) -> None:
         w = self.widget
+        value = clean_value(value)
         with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, SelectionList.SelectedChanged):
             if isinstance(w, TextArea):
                 w.load_text(value if isinstance(value, str) else "")
@@ -312,9 +330,7 @@ class FieldBox(Vertical):
 class ReflectionForm(VerticalScroll):
     """The chapter's questions, filled from and read into a dict of answers."""
 
-    def __init__(
-        self, fields: tuple[Field, ...], suggestions: dict[str, list[str]], *, id: str | None = None
-    ) -> None:
+    def __init__(self, fields: tuple[Field, ...], suggestions: dict[str, list[str]], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="form")
         self.fields = fields
         self.suggestions = suggestions

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from textual.app import App
@@ -29,11 +34,14 @@ class WorkbookApp(App[None]):
     def __init__(self, workbook: Workbook) -> None:
         super().__init__()
         self.workbook = workbook
+        self.hung_up = False
 
     def on_mount(self) -> None:
         from screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if not self.is_headless:
+            self._watch_terminal()
         report = self.workbook.store.report
         if report.quarantined is not None:
             backup = report.newest_backup
@@ -45,6 +53,47 @@ class WorkbookApp(App[None]):
                 severity="error",
                 timeout=60,
             )
+
+    # -- a dropped connection loses nothing ------------------------------------
+
+    def _watch_terminal(self) -> None:
+        """Save and leave on SIGHUP / SIGTERM, or when the terminal disappears.
+
+        Textual installs no SIGHUP handler: without this, a dropped SSH
+        connection kills the app before anything is saved; with SIGHUP
+        ignored, the orphan would spin on a dead terminal.
+        """
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(sig, self.hang_up, int(sig))
+        self.set_interval(1.0, self._check_terminal, name="terminal watch")
+
+    def _check_terminal(self) -> None:
+        stream = sys.__stdin__
+        if stream is None:
+            return
+        try:
+            os.tcgetpgrp(stream.fileno())
+        except OSError:
+            self.hang_up(int(signal.SIGHUP))
+        except ValueError:  # stdin closed
+            self.hang_up(int(signal.SIGHUP))
+
+    def hang_up(self, signum: int) -> None:
+        """Keep what was typed, free the journal, and exit without waiting on the terminal."""
+        if self.hung_up:
+            return
+        self.hung_up = True
+        with contextlib.suppress(Exception):
+            self.flush_drafts()
+        with contextlib.suppress(Exception):
+            self.workbook.store.close()
+        # Restoring a terminal that is gone can block: never wait more than a moment.
+        timer = threading.Timer(1.0, os._exit, args=(128 + signum,))
+        timer.daemon = True
+        timer.start()
+        self.exit(return_code=128 + signum)
 
     def flush_drafts(self) -> None:
         """Write what is typed on any open chapter screen as a draft."""

@@ -17,6 +17,8 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from tui.sanitize import clean_text
+
 FIELD_KINDS = ("text", "textarea", "scale", "choice", "multi", "date", "checklist")
 CHAPTER_KEYS = {"id", "title", "order", "summary", "version", "builds_on", "fields"}
 FIELD_KEYS = {
@@ -135,7 +137,7 @@ def _string(path: Path, data: dict[str, Any], key: str, field_id: str | None = N
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ContentError(path, f"'{key}' must be a non-empty string", field_id)
-    return value.strip()
+    return clean_text(value).strip()
 
 
 def _int(path: Path, value: Any, key: str, field_id: str | None = None) -> int:
@@ -149,7 +151,7 @@ def _strings(path: Path, value: Any, key: str, field_id: str | None = None) -> t
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ContentError(path, f"'{key}' must be a list of non-empty strings", field_id)
-    return tuple(v.strip() for v in value)
+    return tuple(clean_text(v).strip() for v in value)
 
 
 def _refs(path: Path, value: Any, key: str, field_id: str | None = None) -> tuple[FieldRef, ...]:
@@ -214,7 +216,7 @@ def _parse_field(path: Path, raw: Any, index: int) -> Field:
         id=fid,
         label=label,
         kind=kind,
-        help=help_text.strip(),
+        help=clean_text(help_text).strip(),
         required=required,
         min=low,
         max=high,
@@ -250,7 +252,7 @@ def parse_chapter(text: str, path: Path) -> Chapter:
         title=_string(path, data, "title"),
         order=_int(path, data.get("order"), "order"),
         summary=_string(path, data, "summary"),
-        body=body,
+        body=clean_text(body),
         path=path,
         fields=tuple(fields),
         version=version,

@@ -66,8 +66,11 @@ def encode(data: dict[str, Any]) -> bytes:
 def decode(raw: bytes) -> dict[str, Any]:
     """The journal from bytes on disk; raises ValueError when it is not a journal."""
     data = orjson.loads(raw)
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+    if not isinstance(data, dict):
         raise ValueError("not a failforward journal (expected an object of tables)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise ValueError(f"not a failforward journal (table {name!r} is not a set of records)")
     return data
 
 
@@ -86,41 +89,53 @@ def _reason(exc: OSError) -> str:
 def write_private(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` atomically and durably, mode 0600.
 
-    Raises :class:`SaveError`; on failure ``path`` is left as it was and the
-    temp file is removed.
+    Raises :class:`SaveError`. On any failure ``path`` is left byte-identical
+    to what it was (if the folder cannot be flushed after the rename, the old
+    file is put back) and no temp file remains.
     """
     folder = path.parent
-    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}{TEMP_SUFFIX}"
+    stamp = f"{os.getpid()}-{time.monotonic_ns()}"
+    tmp = folder / f"{TEMP_PREFIX}{stamp}{TEMP_SUFFIX}"
+    previous = folder / f"{TEMP_PREFIX}prev-{stamp}{TEMP_SUFFIX}"
     fd = -1
+    kept_previous = False
     try:
-        fd = os.open(
-            tmp,
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-            0o600,
-        )
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.fchmod(fd, 0o600)
         view = memoryview(payload)
         while view:
             written = os.write(fd, view)
             if written <= 0:
-                raise OSError(28, "no space left on device")
+                raise OSError(28, "No space left on device")
             view = view[written:]
         os.fsync(fd)
         os.close(fd)
         fd = -1
+        try:  # a second name for the old file, to put it back if the folder flush fails
+            os.link(path, previous)
+            kept_previous = True
+        except OSError:
+            kept_previous = False
         os.replace(tmp, path)
     except OSError as exc:
         if fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for leftover in (tmp, previous) if kept_previous else (tmp,):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
         raise SaveError(f"not saved: {_reason(exc)} ({path.name})") from exc
     try:
         _fsync_dir(folder)
     except OSError as exc:
-        # The rename happened but may not be durable: say so, never claim success.
+        # The rename may not be durable: put the old file back, never claim success.
+        if kept_previous:
+            with contextlib.suppress(OSError):
+                os.replace(previous, path)
         raise SaveError(f"not saved: could not flush the folder: {_reason(exc)}") from exc
+    if kept_previous:
+        with contextlib.suppress(OSError):
+            os.unlink(previous)
 
 
 class DurableStorage(Storage):
@@ -366,7 +381,8 @@ class Store:
     def _migrate(self) -> None:
         meta = self.db.table("meta")
         doc = meta.get(doc_id=1)
-        version = int(doc["schema"]) if doc else None
+        raw = doc.get("schema") if doc else None
+        version = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
         if version is None:
             if self.db.tables():
                 version = 1  # written before the schema was recorded
@@ -390,7 +406,8 @@ class Store:
     @property
     def schema_version(self) -> int:
         doc = self.db.table("meta").get(doc_id=1)
-        return int(doc["schema"]) if doc else SCHEMA_VERSION
+        raw = doc.get("schema") if doc else None
+        return raw if isinstance(raw, int) else SCHEMA_VERSION
 
     # -- access ------------------------------------------------------------
 

@@ -464,11 +464,7 @@ class Workbook:
                 )
 
     def actions(self, setback_id: int | None = None, include_done: bool = False) -> list[ActionItem]:
-        docs = (
-            self.store.all("actions")
-            if setback_id is None
-            else self.store.find("actions", setback_id=setback_id)
-        )
+        docs = self.store.all("actions") if setback_id is None else self.store.find("actions", setback_id=setback_id)
         items = [_build(ActionItem, d) for d in docs]
         if not include_done:
             items = [a for a in items if not a.done]
@@ -485,11 +481,7 @@ class Workbook:
         )
 
     def checkins(self, setback_id: int | None = None) -> list[tuple[str, int]]:
-        docs = (
-            self.store.all("checkins")
-            if setback_id is None
-            else self.store.find("checkins", setback_id=setback_id)
-        )
+        docs = self.store.all("checkins") if setback_id is None else self.store.find("checkins", setback_id=setback_id)
         return sorted((d["at"], int(d["rating"])) for d in docs)
 
     def progress(self, setback_id: int) -> Progress:
@@ -498,9 +490,7 @@ class Workbook:
 
     def last_opened(self) -> tuple[int, str] | None:
         """The (setback, chapter) written in most recently: where to continue."""
-        latest: list[tuple[str, int, str]] = [
-            (r.updated, r.setback_id, r.chapter_id) for r in self.reflections()
-        ]
+        latest: list[tuple[str, int, str]] = [(r.updated, r.setback_id, r.chapter_id) for r in self.reflections()]
         latest += [(d.updated, d.setback_id, d.chapter_id) for d in self.drafts()]
         live = {s.id for s in self.setbacks()}
         latest = [x for x in latest if x[1] in live and x[2] in self._by_id]
