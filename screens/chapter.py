@@ -31,6 +31,7 @@ class ChapterScreen(Screen[None]):
     """One chapter for one setback."""
 
     CSS_PATH = "chapter.tcss"
+    AUTO_FOCUS = None  # the first question gets focus, not the guide
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+t", "toggle_done", "Done", priority=True),
@@ -110,7 +111,7 @@ class ChapterScreen(Screen[None]):
                 timeout=8,
             )
         self._update_bar()
-        self.call_after_refresh(self._focus_first_field)
+        self._focus_first_field()
 
     def _focus_first_field(self) -> None:
         boxes = self.query_one("#form", ReflectionForm).boxes()
@@ -133,7 +134,7 @@ class ChapterScreen(Screen[None]):
         setback = workbook.setback(self.setback_id)
         index = [c.id for c in workbook.chapters].index(self.chapter.id) + 1
         status = workbook.status(self.setback_id, self.chapter.id)
-        unsaved = " · unsaved changes" if self._dirty or workbook.draft(self.setback_id, self.chapter.id) else ""
+        unsaved = " · unsaved changes" if workbook.draft(self.setback_id, self.chapter.id) else ""
         title = setback.title if setback else "?"
         self.query_one("#chapter-bar", Static).update(
             Content.assemble(
@@ -163,8 +164,8 @@ class ChapterScreen(Screen[None]):
 
     @on(FieldChanged)
     def _changed(self) -> None:
-        if not self.is_mounted:
-            return
+        # Widgets also report the values just loaded; write_draft compares with
+        # what was loaded, so those never become drafts.
         self._dirty = True
         if self._timer is not None:
             self._timer.stop()

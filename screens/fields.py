@@ -31,19 +31,21 @@ class FieldChanged(Message):
 
 
 class SafeInput(Input):
-    """An Input that drops terminal control sequences from pasted text."""
+    """An Input that drops terminal control sequences from pasted text.
+
+    Textual calls the ``_on_paste`` of every class in the MRO, subclass first:
+    cleaning the event here is enough for Input's own handler to insert it.
+    """
 
     def _on_paste(self, event: events.Paste) -> None:
         event.text = clean_text(event.text)
-        super()._on_paste(event)
 
 
 class SafeTextArea(TextArea):
-    """A TextArea that drops terminal control sequences from pasted text."""
+    """A TextArea that drops terminal control sequences from pasted text (see SafeInput)."""
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def _on_paste(self, event: events.Paste) -> None:
         event.text = clean_text(event.text)
-        await super()._on_paste(event)
 
 
 class ScaleInput(Widget, can_focus=True):

@@ -143,3 +143,61 @@ async def test_next_chapter_shows_earlier_answer_and_offers_it_as_an_item(data_d
         actions = app.workbook.actions(screen.setback_id)
         assert [(a.text, a.due) for a in actions] == [("Missed the deadline", "2026-04-01")]
         await pilot.press("ctrl+q")
+
+
+HOSTILE = "start\x1b]52;c;aGFja2Vk\x07one\x1b[2Jtwo\x9b31mthree [bold]four[/bold] [@click=app.quit]five[/]"
+CLEANED = "startonetwothree [bold]four[/bold] [@click=app.quit]five[/]"
+
+
+async def test_pasted_control_sequences_are_stripped_and_markup_is_plain_text(data_dir: Path) -> None:
+    from textual.events import Paste
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Paste")
+        area = screen.query_one("#field-what", TextArea)
+        headline = screen.query_one("#field-headline", Input)
+        assert app.focused is area
+        app.post_message(Paste(HOSTILE))  # as the terminal driver delivers a paste
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.focused is headline
+        app.post_message(Paste(HOSTILE))
+        await pilot.pause()
+        assert area.text == CLEANED
+        assert headline.value == CLEANED
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running  # [@click=app.quit] was not acted on
+        saved = app.workbook.reflection(screen.setback_id, "first")
+        assert saved is not None
+        assert saved.answers["what"] == CLEANED and saved.answers["headline"] == CLEANED
+        await pilot.press("ctrl+q")
+
+
+async def test_hostile_text_already_in_the_journal_is_shown_clean(data_dir: Path) -> None:
+    from tests.conftest import FIXTURE_CHAPTERS as chapters_dir
+    from tui.content import load_chapters
+
+    with Store(data_dir) as store:
+        wb = Workbook(store, load_chapters([chapters_dir]), fixed_clock)
+        s = wb.add_setback("x")
+        # written behind the app's back, e.g. by hand or an old version
+        store.insert(
+            "reflections",
+            {
+                "setback_id": s.id,
+                "chapter_id": "first",
+                "answers": {"what": HOSTILE},
+                "status": "draft",
+                "revision": 1,
+                "created": "",
+                "updated": "",
+            },
+        )
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#field-what", TextArea).text == CLEANED
+        await pilot.press("ctrl+q")

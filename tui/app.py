@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -54,6 +55,18 @@ class WorkbookApp(App[None]):
                 timeout=60,
             )
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications often carry the person's own text: never read it as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # -- a dropped connection loses nothing ------------------------------------
 
     def _watch_terminal(self) -> None:
@@ -69,16 +82,35 @@ class WorkbookApp(App[None]):
                 loop.add_signal_handler(sig, self.hang_up, int(sig))
         self.set_interval(1.0, self._check_terminal, name="terminal watch")
 
-    def _check_terminal(self) -> None:
+    @staticmethod
+    def terminal_gone() -> bool:
+        """True when the controlling terminal has hung up."""
         stream = sys.__stdin__
         if stream is None:
-            return
+            return False
         try:
             os.tcgetpgrp(stream.fileno())
-        except OSError:
+        except (OSError, ValueError):
+            return True
+        return False
+
+    def _check_terminal(self) -> None:
+        if self.terminal_gone():
             self.hang_up(int(signal.SIGHUP))
-        except ValueError:  # stdin closed
+
+    def panic(self, *renderables: Any) -> None:
+        # Textual panics when reading a terminal that is gone: that is a hang-up.
+        if not self.is_headless and self.terminal_gone():
             self.hang_up(int(signal.SIGHUP))
+            return
+        with contextlib.suppress(Exception):
+            self.flush_drafts()
+        super().panic(*renderables)
+
+    def _handle_exception(self, error: Exception) -> None:
+        with contextlib.suppress(Exception):
+            self.flush_drafts()
+        super()._handle_exception(error)
 
     def hang_up(self, signum: int) -> None:
         """Keep what was typed, free the journal, and exit without waiting on the terminal."""

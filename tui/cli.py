@@ -106,7 +106,7 @@ def run_app(data_dir: str | None, content_dir: str | None) -> int:
         app.run()
     finally:
         store.close()
-    return EXIT_OK
+    return app.return_code or EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,115 @@
+"""Working through the shipped chapters by keys: answers saved, earlier answers shown, goals to actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Select, TextArea
+
+from screens.chapter import ChapterScreen
+from screens.fields import ScaleInput
+from screens.home import HomeScreen
+from tui.app import WorkbookApp, make_app
+from tui.locations import shipped_content_dir
+from tui.store import Store
+
+from .conftest import fixed_clock
+
+
+def shipped_app(data_dir: Path) -> WorkbookApp:
+    return make_app(data_dir=data_dir, content_dir=shipped_content_dir(), clock=fixed_clock)
+
+
+async def new_setback(pilot, title: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("n", *title, "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_start_here_by_keys_then_answers_come_back(data_dir: Path) -> None:
+    app = shipped_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_setback(pilot, "Laid off from Northwind")
+        await pilot.press("enter")  # the first chapter: Start here
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
+        await pilot.press(*"My role was cut on 4 March.", "tab")
+        kind = screen.query_one("#field-kind", Select)
+        assert app.focused is kind
+        await pilot.press("enter", "down", "down", "down", "enter")  # open, move to "Layoff ...", choose
+        await pilot.pause()
+        assert kind.value == "Layoff or contract ended"
+        await pilot.press("tab", *"2026-03-04", "tab", "right", "right", "right", "tab", *"The money", "ctrl+s")
+        await pilot.pause()
+        assert screen.query_one("#field-feeling_now", ScaleInput).value == 7
+        await pilot.press("ctrl+q")
+
+    with Store(data_dir) as store:
+        answers = store.all("reflections")[0]["answers"]
+    assert answers["what_happened"] == "My role was cut on 4 March."
+    assert answers["kind"] == "Layoff or contract ended"
+    assert answers["setback_date"] == "2026-03-04"
+    assert answers["feeling_now"] == 7
+    assert answers["hardest_part"] == "The money"
+
+    again = shipped_app(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
+        assert screen.query_one("#field-what_happened", TextArea).text == "My role was cut on 4 March."
+        assert screen.query_one("#field-kind", Select).value == "Layoff or contract ended"
+        assert screen.query_one("#field-setback_date", Input).value == "2026-03-04"
+        assert screen.query_one("#field-feeling_now", ScaleInput).value == 7
+        assert screen.query_one("#field-hardest_part", Input).value == "The money"
+        await pilot.press("ctrl+q")
+
+
+async def open_chapter(pilot, chapter_id: str) -> ChapterScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    home = app.screen
+    assert isinstance(home, HomeScreen)
+    chapters = home.query_one("#chapters", OptionList)
+    ids = [c.id for c in app.workbook.chapters]
+    chapters.focus()
+    await pilot.press("home", *["down"] * ids.index(chapter_id), "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ChapterScreen) and app.screen.chapter.id == chapter_id
+    return app.screen
+
+
+async def test_lessons_shows_causes_and_changes_become_dated_actions(data_dir: Path) -> None:
+    app = shipped_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_setback(pilot, "Missed promotion")
+        deconstruct = await open_chapter(pilot, "deconstruct")
+        deconstruct.query_one("#field-causes", TextArea).focus()
+        await pilot.press(*"Never asked what staff level meant", "enter", *"Skipped the design review")
+        await pilot.press("escape")  # back home; the text is kept as a draft
+        await pilot.pause()
+        lessons = await open_chapter(pilot, "lessons")
+        pinned = str(lessons.query_one("#builds-on").render())
+        assert "Never asked what staff level meant" in pinned
+        assert "Skipped the design review" in pinned
+        lessons.query_one("#field-changes", TextArea).focus()
+        await pilot.press(*"Ask for the promotion criteria in writing", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        goals = await open_chapter(pilot, "goals")
+        suggestions = goals.query_one("#suggestions", OptionList)
+        assert "Ask for the promotion criteria in writing" in str(suggestions.get_option_at_index(0).prompt)
+        suggestions.focus()
+        await pilot.press("enter")  # take the suggestion into the new-item line
+        await pilot.press("tab", *"2026-03-20", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        setback_id = goals.setback_id
+        actions = app.workbook.actions(setback_id)
+        assert [(a.text, a.due, a.chapter_id) for a in actions] == [
+            ("Ask for the promotion criteria in writing", "2026-03-20", "goals")
+        ]
+        await pilot.press("ctrl+q")

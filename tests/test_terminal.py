@@ -1,0 +1,72 @@
+"""The real program in a pseudo-terminal: a dropped connection and hostile text."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tui.store import Store
+
+from .conftest import FIXTURE_CHAPTERS
+from .ptyapp import CTRL_S, PtyApp, start_chapter
+
+
+def test_hangup_while_typing_saves_a_draft_and_exits_fast(tmp_path: Path) -> None:
+    data = tmp_path / "journal"
+    app = PtyApp("--data-dir", str(data), "--content", str(FIXTURE_CHAPTERS))
+    try:
+        start_chapter(app, "Dropped connection")
+        app.type("typed over ssh")
+        app.wait_for_screen("typed over ssh")
+        app.hang_up()
+        started = time.monotonic()
+        code = app.wait_exit(timeout=5)
+        assert code is not None, "the app did not exit after its terminal went away"
+        assert time.monotonic() - started < 2.0
+    finally:
+        app.close()
+    with Store(data) as store:
+        drafts = store.all("drafts")
+    assert drafts and drafts[0]["answers"]["what"] == "typed over ssh"
+
+    again = PtyApp("--data-dir", str(data), "--content", str(FIXTURE_CHAPTERS))
+    try:
+        again.wait_for_screen("unsaved draft")
+        again.type("c")  # continue where you left off
+        again.wait_for_screen("Unsaved changes restored")
+        again.wait_for_screen("typed over ssh")
+    finally:
+        again.close()
+
+
+OSC52 = "\x1b]52;c;aGFja2VkIGNsaXBib2FyZA==\x1b\\"  # writes "hacked clipboard" to the clipboard
+CLEAR = "\x1b[2J"
+C1_CSI = "\x9b31m"
+HOSTILE = f"start{OSC52}one{CLEAR}two{C1_CSI}three [bold]four[/bold] [@click=app.quit]five[/]"
+
+
+def test_hostile_text_never_reaches_the_terminal_or_the_journal(tmp_path: Path) -> None:
+    data = tmp_path / "journal"
+    app = PtyApp("--data-dir", str(data), "--content", str(FIXTURE_CHAPTERS))
+    try:
+        start_chapter(app, "Pasted text")
+        mark = len(app.output)
+        app.type(HOSTILE)
+        app.wait_for_screen("[bold]four")  # markup shown as typed, not applied
+        app.type(CTRL_S)
+        app.wait_for_screen("Saved.")
+        shown = app.text_since(mark)
+        # Textual's input parser turns the escape sequences into harmless keys; none of
+        # the control bytes may come back out to the terminal.
+        assert "\x1b]52" not in shown
+        assert CLEAR not in shown
+        assert "\x9b" not in shown
+        assert app.proc.poll() is None  # [@click=app.quit] did nothing
+    finally:
+        app.close()
+    with Store(data) as store:
+        saved = store.all("reflections")[0]["answers"]["what"]
+    assert all(ch.isprintable() or ch in "\n\t" for ch in saved), repr(saved)
+    assert "[bold]four[/bold] [@click=app.quit]five[/]" in saved
+    positions = [saved.index(word) for word in ("start", "one", "two", "three")]
+    assert positions == sorted(positions)
