@@ -20,7 +20,7 @@ from screens.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.guide import GuideView
 from tui.content import Chapter
 from tui.store import SaveError
-from tui.workbook import Workbook, format_value, is_empty
+from tui.workbook import Workbook, format_value, is_empty, same_answers
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 NARROW = 100  # under this many columns the guide and the form are stacked
@@ -180,7 +180,7 @@ class ChapterScreen(Screen[None]):
             return True
         answers = self._draft_answers()
         try:
-            if answers == self._baseline:
+            if same_answers(answers, self._baseline):
                 self.workbook.discard_draft(self.setback_id, self.chapter.id)
             else:
                 self.workbook.save_draft(self.setback_id, self.chapter.id, answers)

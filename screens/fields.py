@@ -289,7 +289,9 @@ class FieldBox(Vertical):
         if isinstance(w, TextArea):
             return w.text
         if isinstance(w, Input):
-            return w.value.strip() if self.field.kind == "date" else w.value
+            if self.field.kind == "date":
+                return w.value.strip() or None
+            return w.value
         if isinstance(w, ScaleInput):
             return w.value
         if isinstance(w, Select):

@@ -76,7 +76,7 @@ class HomeScreen(Screen[None]):
         for s in items:
             p = workbook.progress(s.id)
             when = f" · {s.date}" if s.date else ""
-            line = Content.assemble((s.title, "bold"), f"\n{s.kind}{when} · {p.done}/{p.total} done")
+            line = Content.assemble((s.title, "bold"), f"\n{p.done}/{p.total} done · {s.kind}{when}")
             setbacks.add_option(Option(line, id=str(s.id)))
         if not items:
             setbacks.add_option(Option(Content("No setbacks yet.\nPress n to name one."), disabled=True))
@@ -121,7 +121,10 @@ class HomeScreen(Screen[None]):
             due = f" (due {first.due})" if first.due else ""
             parts.append(f"Next action: {first.text}{due}")
         if not parts:
-            parts.append("Press n to name a setback, then pick a chapter and press enter.")
+            if workbook.setbacks():
+                parts.append("Pick a chapter and press enter to start it. Start here comes first.")
+            else:
+                parts.append("Press n to name a setback, then pick a chapter and press enter.")
         self.query_one("#home-status", Static).update(Content("\n".join(parts)))
 
     @on(OptionList.OptionHighlighted, "#setbacks")

@@ -201,3 +201,14 @@ async def test_hostile_text_already_in_the_journal_is_shown_clean(data_dir: Path
         await pilot.pause()
         assert app.screen.query_one("#field-what", TextArea).text == CLEANED
         await pilot.press("ctrl+q")
+
+
+async def test_opening_and_leaving_without_typing_leaves_no_draft(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Nothing typed")
+        assert screen.write_draft()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.workbook.drafts() == []
+        await pilot.press("ctrl+q")

@@ -126,3 +126,11 @@ def test_everything_survives_a_reopen(
     again = make_workbook(test_chapters)
     assert again.reflection(s.id, "first").answers["what"] == "the team was cut"  # type: ignore[union-attr]
     assert again.draft(s.id, "second").answers == {"tags": ["b"]}  # type: ignore[union-attr]
+
+
+def test_empty_answers_are_the_same_whatever_their_type() -> None:
+    from tui.workbook import same_answers
+
+    assert same_answers({"a": "", "b": None, "c": []}, {"a": None, "b": "", "d": ""})
+    assert not same_answers({"a": "x"}, {"a": ""})
+    assert not same_answers({"a": 0}, {"a": None})  # a zero on a scale is an answer

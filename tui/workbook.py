@@ -123,6 +123,18 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
 
 
+def same_answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two sets of answers say the same thing (an empty answer is empty, whatever its type)."""
+    keys = set(a) | set(b)
+    for key in keys:
+        x, y = a.get(key), b.get(key)
+        if is_empty(x) and is_empty(y):
+            continue
+        if x != y:
+            return False
+    return True
+
+
 def format_value(f: Field | None, value: Any) -> str:
     """An answer as plain text, for display and export."""
     if is_empty(value):
