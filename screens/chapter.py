@@ -39,13 +39,16 @@ class ChapterScreen(Screen[None]):
         Binding("ctrl+r", "neighbour(-1)", "Prev", priority=True),
         Binding("ctrl+g", "switch_pane", "Pane", priority=True, tooltip="Switch between guide and form"),
         Binding("ctrl+o", "outline", "Headings", priority=True, show=False),
-        Binding("f2", "zoom", "Zoom", show=False, tooltip="Give the guide or the form the whole screen"),
-        Binding("escape", "home", "Home"),
+        Binding("f5", "zoom", "Zoom", show=False, tooltip="Give the guide or the form the whole screen"),
+        Binding("ctrl+f", "app.go('search')", "Search", priority=True, show=False),
+        Binding("escape", "back", "Back"),
     ]
+    HELP_TITLE = "Chapter"
 
-    def __init__(self, setback_id: int, chapter_id: str) -> None:
+    def __init__(self, setback_id: int, chapter_id: str, focus_field: str | None = None) -> None:
         super().__init__()
         self.setback_id = setback_id
+        self.focus_field = focus_field
         workbook = self.workbook
         chapter = workbook.chapter(chapter_id)
         if chapter is None:
@@ -111,7 +114,10 @@ class ChapterScreen(Screen[None]):
                 timeout=8,
             )
         self._update_bar()
-        self._focus_first_field()
+        if self.focus_field and self.chapter.field(self.focus_field):
+            self.call_after_refresh(form.focus_field, self.focus_field)
+        else:
+            self._focus_first_field()
 
     def _focus_first_field(self) -> None:
         boxes = self.query_one("#form", ReflectionForm).boxes()
@@ -236,7 +242,7 @@ class ChapterScreen(Screen[None]):
         """Keep what was typed before the screen goes away."""
         return self.write_draft()
 
-    def action_home(self) -> None:
+    def action_back(self) -> None:
         if self.leave():
             self.dismiss()
 

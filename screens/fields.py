@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.content import Field
@@ -113,6 +113,40 @@ class ScaleInput(Widget, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh()
+
+
+class ChoiceList(OptionList):
+    """Pick one option: up and down to move, enter or space to choose, delete to clear."""
+
+    BINDINGS = [
+        Binding("space", "select", "Choose", show=False),
+        Binding("backspace,delete", "clear", "Clear", show=False),
+    ]
+
+    value: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(self, choices: tuple[str, ...], *, id: str | None = None) -> None:
+        self.choices = list(choices)
+        super().__init__(*[self._prompt(c, False) for c in self.choices], id=id, compact=True)
+
+    @staticmethod
+    def _prompt(choice: str, chosen: bool) -> Content:
+        return Content.assemble(("(•) " if chosen else "( ) ", "bold" if chosen else ""), choice)
+
+    def watch_value(self, value: str | None) -> None:
+        for index, choice in enumerate(self.choices):
+            self.replace_option_prompt_at_index(index, self._prompt(choice, choice == value))
+        if value in self.choices:
+            self.highlighted = self.choices.index(value)
+        self.post_message(FieldChanged())
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.value = self.choices[event.option_index]
+
+    def action_clear(self) -> None:
+        self.value = None
 
 
 class ChecklistField(Vertical):
@@ -273,7 +307,7 @@ class FieldBox(Vertical):
         if f.kind == "scale":
             return ScaleInput(f.min, f.max, id=wid)
         if f.kind == "choice":
-            return Select([(Content(o), o) for o in f.options], prompt="Choose one", id=wid, compact=True)
+            return ChoiceList(f.options, id=wid)
         if f.kind == "multi":
             return SelectionList[str](*[(Content(o), o) for o in f.options], id=wid, compact=True)
         if f.kind == "date":
@@ -286,6 +320,8 @@ class FieldBox(Vertical):
 
     def get_value(self) -> Any:
         w = self.widget
+        if isinstance(w, ChoiceList):
+            return w.value
         if isinstance(w, TextArea):
             return w.text
         if isinstance(w, Input):
@@ -294,8 +330,6 @@ class FieldBox(Vertical):
             return w.value
         if isinstance(w, ScaleInput):
             return w.value
-        if isinstance(w, Select):
-            return None if w.value is Select.NULL else w.value
         if isinstance(w, SelectionList):
             return [o for o in self.field.options if o in w.selected]
         if isinstance(w, ChecklistField):
@@ -305,8 +339,11 @@ class FieldBox(Vertical):
     def set_value(self, value: Any) -> None:
         w = self.widget
         value = clean_value(value)
-        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, SelectionList.SelectedChanged):
-            if isinstance(w, TextArea):
+        with self.prevent(Input.Changed, TextArea.Changed, SelectionList.SelectedChanged):
+            if isinstance(w, ChoiceList):
+                w.set_reactive(ChoiceList.value, value if value in w.choices else None)
+                w.watch_value(w.value)
+            elif isinstance(w, TextArea):
                 w.load_text(value if isinstance(value, str) else "")
             elif isinstance(w, Input):
                 w.value = value if isinstance(value, str) else ""
@@ -314,8 +351,6 @@ class FieldBox(Vertical):
                 ok = isinstance(value, int) and not isinstance(value, bool) and w.low <= value <= w.high
                 w.set_reactive(ScaleInput.value, value if ok else None)
                 w.refresh()
-            elif isinstance(w, Select):
-                w.value = value if value in self.field.options else Select.NULL
             elif isinstance(w, SelectionList):
                 w.deselect_all()
                 for option in value if isinstance(value, list) else []:
@@ -366,7 +401,6 @@ class ReflectionForm(VerticalScroll):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:
         self.post_message(FieldChanged())

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from screens.base import workbook_app
-from screens.chapter import ChapterScreen
+from screens.dialogs import ConfirmDialog
 from screens.setback import SetbackDialog
 from tui.store import SaveError
 
@@ -25,10 +25,17 @@ class HomeScreen(Screen[None]):
     """Pick or name a setback, then open a chapter."""
 
     CSS_PATH = "home.tcss"
+    HELP_TITLE = "Home"
     BINDINGS = [
-        Binding("n", "new_setback", "New setback"),
-        Binding("e", "edit_setback", "Edit setback"),
+        Binding("n", "new_setback", "New"),
         Binding("c", "continue", "Continue"),
+        Binding("j", "app.go('journal')", "Journal"),
+        Binding("slash", "app.go('search')", "Search"),
+        Binding("p", "app.go('progress')", "Progress"),
+        Binding("k", "check_in", "Check in", show=False, tooltip="Rate how the selected setback feels now"),
+        Binding("e", "edit_setback", "Edit setback", show=False),
+        Binding("a", "archive_setback", "Archive setback", show=False, tooltip="Hide it, or show archived ones"),
+        Binding("d", "delete_setback", "Delete setback", show=False),
         Binding("o", "open_chapter", "Open chapter", show=False),
     ]
 
@@ -38,6 +45,8 @@ class HomeScreen(Screen[None]):
             with Vertical(id="setbacks-pane"):
                 yield Label("Setbacks", classes="pane-title")
                 yield OptionList(id="setbacks")
+                yield Label("Feeling over time", classes="pane-title", id="trend-title")
+                yield Sparkline([], id="trend")
             with Vertical(id="chapters-pane"):
                 yield Label("Chapters", classes="pane-title", id="chapters-title")
                 yield OptionList(id="chapters")
@@ -54,6 +63,7 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_lists()
+        self.refresh_trend()
 
     @property
     def app_(self) -> Any:
@@ -76,7 +86,7 @@ class HomeScreen(Screen[None]):
         for s in items:
             p = workbook.progress(s.id)
             when = f" · {s.date}" if s.date else ""
-            line = Content.assemble((s.title, "bold"), f"\n{p.done}/{p.total} done · {s.kind}{when}")
+            line = Content.assemble((s.title, "bold"), f"\n{p.done}/{p.total} done{when}")
             setbacks.add_option(Option(line, id=str(s.id)))
         if not items:
             setbacks.add_option(Option(Content("No setbacks yet.\nPress n to name one."), disabled=True))
@@ -117,9 +127,14 @@ class HomeScreen(Screen[None]):
             parts.append(f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)")
         actions = workbook.actions()
         if actions:
+            today = workbook.clock().date().isoformat()
             first = actions[0]
-            due = f" (due {first.due})" if first.due else ""
-            parts.append(f"Next action: {first.text}{due}")
+            if first.due and first.due < today:
+                overdue = sum(1 for a in actions if a.due and a.due < today)
+                parts.append(f"Overdue ({overdue}): {first.text} (was due {first.due})")
+            else:
+                due = f" (due {first.due})" if first.due else ""
+                parts.append(f"Next action: {first.text}{due} · {len(actions)} open")
         if not parts:
             if workbook.setbacks():
                 parts.append("Pick a chapter and press enter to start it. Start here comes first.")
@@ -127,9 +142,23 @@ class HomeScreen(Screen[None]):
                 parts.append("Press n to name a setback, then pick a chapter and press enter.")
         self.query_one("#home-status", Static).update(Content("\n".join(parts)))
 
+    def refresh_trend(self) -> None:
+        setback_id = self.selected_setback
+        ratings = [float(r) for _, r in self.app_.workbook.checkins(setback_id)] if setback_id else []
+        trend = self.query_one("#trend", Sparkline)
+        trend.data = ratings
+        trend.display = bool(ratings)
+        title = self.query_one("#trend-title", Label)
+        if ratings:
+            arrow = " → ".join(str(int(r)) for r in ratings[-4:])
+            title.update(Content(f"Feeling: {arrow} (10 = awful)"))
+        else:
+            title.update("Feeling: press k to check in")
+
     @on(OptionList.OptionHighlighted, "#setbacks")
     def _setback_highlighted(self) -> None:
         self.refresh_chapters()
+        self.refresh_trend()
 
     @on(OptionList.OptionSelected, "#setbacks")
     def _setback_selected(self) -> None:
@@ -158,7 +187,7 @@ class HomeScreen(Screen[None]):
             self.app.notify("First name the setback this is about.", title="New setback")
             self._new_setback(created)
             return
-        self.app.push_screen(ChapterScreen(setback_id, chapter_id))
+        workbook_app(self).open_chapter(setback_id, chapter_id)
 
     def _new_setback(self, then: Any = None) -> None:
         def done(values: dict[str, Any] | None) -> None:
@@ -197,6 +226,65 @@ class HomeScreen(Screen[None]):
             self.refresh_lists(select=setback.id)
 
         self.app.push_screen(SetbackDialog(setback), done)
+
+    def action_check_in(self) -> None:
+        setback_id = self.selected_setback
+        if setback_id is None:
+            self.app.notify("Name a setback first (n).", severity="warning")
+            return
+        workbook_app(self).check_in(setback_id, then=self.refresh_trend)
+
+    def action_archive_setback(self) -> None:
+        workbook = self.app_.workbook
+        setback_id = self.selected_setback
+        setback = workbook.setback(setback_id) if setback_id else None
+        if setback is None:
+            archived = [s for s in workbook.setbacks(include_archived=True) if s.archived]
+            if archived:
+                self._unarchive(archived)
+            return
+        try:
+            workbook.archive_setback(setback.id)
+        except SaveError as exc:
+            self.app.notify(str(exc), title="Not archived", severity="error", timeout=10)
+            return
+        self.app.notify(
+            f"“{setback.title}” archived. Press a with no setback selected, or use the palette, to bring it back."
+        )
+        self.refresh_lists()
+
+    def _unarchive(self, archived: list[Any]) -> None:
+        from screens.dialogs import PickDialog
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.app_.workbook.archive_setback(archived[index].id, archived=False)
+                self.refresh_lists(select=archived[index].id)
+
+        self.app.push_screen(PickDialog("Bring back an archived setback", [s.title for s in archived]), picked)
+
+    def action_delete_setback(self) -> None:
+        workbook = self.app_.workbook
+        setback_id = self.selected_setback
+        setback = workbook.setback(setback_id) if setback_id else None
+        if setback is None:
+            self.app.notify("No setback selected.", severity="warning")
+            return
+        count = len(workbook.reflections(setback.id))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                workbook.delete_setback(setback.id)
+            except SaveError as exc:
+                self.app.notify(str(exc), title="Not deleted", severity="error", timeout=10)
+                return
+            self.app.notify(f"Deleted “{setback.title}”.")
+            self.refresh_lists()
+
+        question = f"Delete “{setback.title}” and its {count} saved chapter(s)? This cannot be undone."
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
 
     def action_continue(self) -> None:
         last = self.app_.workbook.last_opened()

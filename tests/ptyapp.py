@@ -126,7 +126,7 @@ class PtyApp:
 
 def start_chapter(app: PtyApp, setback: str) -> None:
     """From the home screen: name a setback and open the first chapter."""
-    app.wait_for_screen("New setback")
+    app.wait_for_screen("n New")
     app.type("n")
     app.wait_for_screen("Name a setback")
     app.type(setback + ENTER)

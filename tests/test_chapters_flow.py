@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from screens.chapter import ChapterScreen
-from screens.fields import ScaleInput
+from screens.fields import ChoiceList, ScaleInput
 from screens.home import HomeScreen
 from tui.app import WorkbookApp, make_app
 from tui.locations import shipped_content_dir
@@ -35,9 +35,9 @@ async def test_start_here_by_keys_then_answers_come_back(data_dir: Path) -> None
         screen = app.screen
         assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
         await pilot.press(*"My role was cut on 4 March.", "tab")
-        kind = screen.query_one("#field-kind", Select)
+        kind = screen.query_one("#field-kind", ChoiceList)
         assert app.focused is kind
-        await pilot.press("enter", "down", "down", "down", "enter")  # open, move to "Layoff ...", choose
+        await pilot.press("down", "down", "enter")  # from the first option down to "Layoff ...", choose it
         await pilot.pause()
         assert kind.value == "Layoff or contract ended"
         await pilot.press("tab", *"2026-03-04", "tab", "right", "right", "right", "tab", *"The money", "ctrl+s")
@@ -60,7 +60,7 @@ async def test_start_here_by_keys_then_answers_come_back(data_dir: Path) -> None
         screen = again.screen
         assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
         assert screen.query_one("#field-what_happened", TextArea).text == "My role was cut on 4 March."
-        assert screen.query_one("#field-kind", Select).value == "Layoff or contract ended"
+        assert screen.query_one("#field-kind", ChoiceList).value == "Layoff or contract ended"
         assert screen.query_one("#field-setback_date", Input).value == "2026-03-04"
         assert screen.query_one("#field-feeling_now", ScaleInput).value == 7
         assert screen.query_one("#field-hardest_part", Input).value == "The money"

@@ -134,3 +134,15 @@ def test_empty_answers_are_the_same_whatever_their_type() -> None:
     assert same_answers({"a": "", "b": None, "c": []}, {"a": None, "b": "", "d": ""})
     assert not same_answers({"a": "x"}, {"a": ""})
     assert not same_answers({"a": 0}, {"a": None})  # a zero on a scale is an answer
+
+
+def test_search_finds_answers_case_insensitively(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    workbook.save_reflection(s.id, "first", {"what": "The Deadline slipped twice", "headline": "none"})
+    workbook.save_reflection(s.id, "second", {"plan": [{"text": "Talk about the deadline", "due": None, "done": False}]})
+    hits, total = workbook.search("deadline")
+    assert total == 2
+    found = {(h.chapter_id, h.field_id): h.text[h.start : h.end] for h in hits}
+    assert found == {("first", "what"): "Deadline", ("second", "plan"): "deadline"}
+    assert workbook.search("   ") == ([], 0)
+    assert workbook.search("nowhere")[1] == 0

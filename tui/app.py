@@ -9,11 +9,12 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
@@ -30,17 +31,28 @@ class WorkbookApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),
+        Binding("f2", "go('journal')", "Journal", show=False),
+        Binding("f3", "go('search')", "Search", show=False),
+        Binding("f4", "go('progress')", "Progress", show=False),
     ]
 
-    def __init__(self, workbook: Workbook) -> None:
+    def __init__(self, workbook: Workbook, remember_theme: bool = True) -> None:
         super().__init__()
         self.workbook = workbook
         self.hung_up = False
+        self.remember_theme = remember_theme
+        if remember_theme:
+            from tui.settings import load_settings
+
+            theme = load_settings().get("theme")
+            if isinstance(theme, str) and theme in self.available_themes:
+                self.theme = theme
 
     def on_mount(self) -> None:
         from screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if not self.is_headless:
             self._watch_terminal()
         report = self.workbook.store.report
@@ -139,11 +151,107 @@ class WorkbookApp(App[None]):
         self.flush_drafts()
         self.exit()
 
+    # -- navigation ------------------------------------------------------------
+
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def _pop_to_home(self) -> None:
+        """Keep what was typed, then close every screen above home."""
+        from screens.home import HomeScreen
+
+        self.flush_drafts()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_go(self, section: str) -> None:
+        """Show a section (home, journal, search, progress) from anywhere."""
+        from screens.journal import JournalScreen
+        from screens.progress import ProgressScreen
+        from screens.search import SearchScreen
+
+        screens = {"journal": JournalScreen, "search": SearchScreen, "progress": ProgressScreen}
+        target = screens.get(section)
+        if target is not None and isinstance(self.screen, target):
+            return
+        self._pop_to_home()
+        if target is not None:
+            self.push_screen(target())
+
+    def open_chapter(self, setback_id: int, chapter_id: str, field_id: str | None = None) -> None:
+        """Open a chapter over the current section, replacing any open chapter."""
+        from screens.chapter import ChapterScreen
+
+        self.flush_drafts()
+        while isinstance(self.screen, ChapterScreen):
+            self.pop_screen()
+        self.push_screen(ChapterScreen(setback_id, chapter_id, focus_field=field_id))
+
+    def check_in(self, setback_id: int, then: Callable[[], None] | None = None) -> None:
+        """Ask how a setback feels now and record it."""
+        from screens.dialogs import CheckInDialog
+        from tui.store import SaveError
+
+        setback = self.workbook.setback(setback_id)
+        if setback is None:
+            return
+
+        def done(rating: int | None) -> None:
+            if rating is None:
+                return
+            try:
+                self.workbook.check_in(setback_id, rating)
+            except (SaveError, ValueError) as exc:
+                self.notify(str(exc), title="Check-in not saved", severity="error", timeout=10)
+                return
+            self.notify(f"Recorded {rating} for “{setback.title}”.", title="Check-in")
+            if then is not None:
+                then()
+
+        self.push_screen(CheckInDialog(setback.title), done)
+
+    def _remember_theme(self, theme: Any) -> None:
+        if not self.remember_theme:
+            return
+        from tui.settings import save_setting
+
+        problem = save_setting("theme", theme.name)
+        if problem:
+            self.notify(problem, title="Theme not remembered", severity="warning")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the workbook, in the command palette."""
+        from screens.home import HomeScreen
+
+        yield SystemCommand("Home", "Setbacks and chapters (escape)", lambda: self.action_go("home"))
+        yield SystemCommand("Journal", "Every reflection by date (F2)", lambda: self.action_go("journal"))
+        yield SystemCommand("Search", "Full text over your answers (F3)", lambda: self.action_go("search"))
+        yield SystemCommand(
+            "Progress", "Chapters done per setback, feelings over time (F4)", lambda: self.action_go("progress")
+        )
+        yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
+
+        def on_home(action: str) -> Callable[[], None]:
+            def run() -> None:
+                self._pop_to_home()
+                home = self.screen
+                if isinstance(home, HomeScreen):
+                    self.call_later(getattr(home, f"action_{action}"))
+
+            return run
+
+        yield SystemCommand("New setback", "Name a new setback (n on the home screen)", on_home("new_setback"))
+        yield SystemCommand("Continue", "Where you left off (c on the home screen)", on_home("continue"))
+        yield SystemCommand("Check in", "Rate how the selected setback feels now (k)", on_home("check_in"))
+        yield SystemCommand("Edit setback", "Change the selected setback (e)", on_home("edit_setback"))
+        yield SystemCommand("Archive setback", "Hide or show the selected setback (a)", on_home("archive_setback"))
+        yield SystemCommand(
+            "Delete setback", "Delete the selected setback and its answers (d)", on_home("delete_setback")
+        )
+        yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
         self.workbook.store.close()
@@ -156,6 +264,7 @@ def make_app(
     chapters: Sequence[Chapter] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     store: Store | None = None,
+    remember_theme: bool = True,
 ) -> WorkbookApp:
     """Build the app on a journal folder and a content folder.
 
@@ -167,4 +276,4 @@ def make_app(
     if store is None:
         store = Store(default_data_dir(data_dir))
     workbook = Workbook(store, chapters, clock) if clock else Workbook(store, chapters)
-    return WorkbookApp(workbook)
+    return WorkbookApp(workbook, remember_theme=remember_theme)

@@ -99,6 +99,19 @@ class EarlierAnswer:
 
 
 @dataclass
+class SearchHit:
+    """One answer that contains the query, with where the match is in ``text``."""
+
+    setback_id: int
+    chapter_id: str
+    field_id: str
+    text: str
+    start: int
+    end: int
+    updated: str
+
+
+@dataclass
 class Progress:
     done: int
     started: int
@@ -481,6 +494,44 @@ class Workbook:
         if not include_done:
             items = [a for a in items if not a.done]
         return sorted(items, key=lambda a: (a.due is None, a.due or "", a.id))
+
+    # -- search --------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 500) -> tuple[list[SearchHit], int]:
+        """Answers containing ``query`` (case-insensitive), newest first, and the total count.
+
+        Each answer counts once, at its first match; list answers are searched line by line.
+        """
+        needle = clean_text(query).strip().casefold()
+        if not needle:
+            return [], 0
+        live = {s.id for s in self.setbacks(include_archived=True)}
+        hits: list[SearchHit] = []
+        total = 0
+        for doc in self.store.all("reflections"):
+            if doc.get("setback_id") not in live:
+                continue
+            for field_id, value in (doc.get("answers") or {}).items():
+                text = format_value(None, value) if not isinstance(value, str) else value
+                if not text:
+                    continue
+                at = text.casefold().find(needle)
+                if at < 0:
+                    continue
+                total += 1
+                hits.append(
+                    SearchHit(
+                        doc["setback_id"],
+                        doc["chapter_id"],
+                        field_id,
+                        text,
+                        at,
+                        at + len(needle),
+                        doc.get("updated", ""),
+                    )
+                )
+        hits.sort(key=lambda h: h.updated, reverse=True)
+        return hits[:limit], total
 
     # -- check-ins and progress -------------------------------------------
 

@@ -1,0 +1,107 @@
+"""Progress: a setbacks × chapters grid, completion, and how the setback feels over time."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+
+from screens.base import workbook_app
+from tui.workbook import Workbook
+
+MARKS = {"empty": "·", "draft": "~", "done": "✓"}
+
+
+class ProgressScreen(Screen[None]):
+    """Which chapters are done for each setback, and the check-in chart."""
+
+    CSS_PATH = "sections.tcss"
+    HELP_TITLE = "Progress"
+    BINDINGS = [
+        Binding("escape", "app.go('home')", "Home"),
+        Binding("k", "check_in", "Check in"),
+    ]
+
+    @property
+    def workbook(self) -> Workbook:
+        return workbook_app(self).workbook
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("· not started   ~ in progress   ✓ done   (enter opens the chapter)", classes="section-status")
+        yield DataTable(id="grid", cursor_type="cell")
+        yield Label("", id="chart-title", classes="pane-title")
+        yield Sparkline([], id="chart")
+        yield Static("", id="chart-values")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Progress"
+        self.refresh_grid()
+        self.query_one("#grid", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_grid()
+
+    def refresh_grid(self) -> None:
+        workbook = self.workbook
+        table = self.query_one("#grid", DataTable)
+        table.clear(columns=True)
+        table.add_column("Setback", key="setback", width=20)
+        for chapter in workbook.chapters:
+            table.add_column(f"{chapter.order:>2}", key=chapter.id, width=2)
+        table.add_column("Done", key="done", width=6)
+        for setback in workbook.setbacks():
+            statuses = {r.chapter_id: r.status for r in workbook.reflections(setback.id)}
+            progress = workbook.progress(setback.id)
+            cells = [Content(setback.title)]
+            cells += [Content(MARKS[statuses.get(c.id, "empty")]) for c in workbook.chapters]
+            cells.append(Content(f"{round(100 * progress.done / max(1, progress.total))}%"))
+            table.add_row(*cells, key=str(setback.id))
+        if not workbook.setbacks():
+            self.query_one("#chart-title", Label).update("No setbacks yet: name one on the home screen (n).")
+        self.show_chart()
+
+    def current_setback(self) -> int | None:
+        table = self.query_one("#grid", DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(str(row_key.value))
+
+    def show_chart(self) -> None:
+        setback_id = self.current_setback()
+        setback = self.workbook.setback(setback_id) if setback_id else None
+        if setback is None:
+            return
+        checkins = self.workbook.checkins(setback.id)
+        ratings = [r for _, r in checkins]
+        self.query_one("#chart-title", Label).update(
+            Content(f"How “{setback.title}” feels over time (0 = fine, 10 = awful) · k checks in")
+        )
+        chart = self.query_one("#chart", Sparkline)
+        chart.data = [float(r) for r in ratings]
+        chart.display = bool(ratings)
+        if checkins:
+            values = "  ".join(f"{at[:10]}: {r}" for at, r in checkins[-6:])
+        else:
+            values = "No check-ins yet: press k to rate how it feels today."
+        self.query_one("#chart-values", Static).update(Content(values))
+
+    @on(DataTable.CellHighlighted, "#grid")
+    def _moved(self) -> None:
+        self.show_chart()
+
+    @on(DataTable.CellSelected, "#grid")
+    def _open(self, event: DataTable.CellSelected) -> None:
+        column = event.cell_key.column_key.value
+        if column and self.workbook.chapter(str(column)):
+            workbook_app(self).open_chapter(int(str(event.cell_key.row_key.value)), str(column))
+
+    def action_check_in(self) -> None:
+        setback_id = self.current_setback()
+        if setback_id is not None:
+            workbook_app(self).check_in(setback_id, then=self.refresh_grid)
