@@ -122,11 +122,7 @@ class ChapterScreen(Screen[None]):
     def _focus_first_field(self) -> None:
         boxes = self.query_one("#form", ReflectionForm).boxes()
         if boxes:
-            target = boxes[0].widget
-            if isinstance(target, ChecklistField):
-                target.query_one("#new-text").focus()
-            else:
-                target.focus()
+            boxes[0].focus_input()
 
     def _restore_pending(self, pending: dict[str, Any]) -> None:
         for field_id, typed in pending.items():

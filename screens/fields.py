@@ -359,6 +359,15 @@ class FieldBox(Vertical):
             elif isinstance(w, ChecklistField):
                 w.set_items(value if isinstance(value, list) else [])
 
+    def focus_input(self) -> None:
+        """Focus the place to answer this question."""
+        w = self.widget
+        if isinstance(w, ChecklistField):
+            target = w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
+            target.focus()
+        else:
+            w.focus()
+
     def show_error(self, message: str) -> None:
         error = self.query_one(f"#error-{self.field.id}", Label)
         error.update(Content(message))
@@ -396,7 +405,7 @@ class ReflectionForm(VerticalScroll):
     def focus_field(self, field_id: str) -> None:
         for box in self.boxes():
             if box.field.id == field_id:
-                box.widget.focus()
+                box.focus_input()
                 self.scroll_to_widget(box, animate=False)
 
     @on(Input.Changed)

@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select
+from textual.widgets import Footer, Header, Label, OptionList, Select
+from textual.widgets.option_list import Option
 
 from screens.base import workbook_app
 from tui.workbook import STATUSES, Reflection, Workbook, format_value
@@ -19,10 +20,22 @@ ALL = "__all__"
 def excerpt(reflection: Reflection, width: int = 60) -> str:
     """The first answer of a reflection, on one line."""
     for value in reflection.answers.values():
-        text = " ".join(format_value(None, value).split())
+        raw = value[: width * 2] if isinstance(value, str) else format_value(None, value)[: width * 2]
+        text = " ".join(raw.split())
         if text:
             return text if len(text) <= width else text[: width - 1] + "…"
     return ""
+
+
+def cell(text: str, width: int) -> str:
+    """Text cut or padded to exactly ``width`` columns (plus a gap)."""
+    text = " ".join(text.split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.ljust(width) + "  "
+
+
+COLUMNS = (("Updated", 16), ("Setback", 18), ("Chapter", 22), ("Status", 6))
 
 
 class JournalScreen(Screen[None]):
@@ -64,7 +77,9 @@ class JournalScreen(Screen[None]):
                 compact=True,
             )
         yield Label("Loading…", id="journal-count", classes="section-status")
-        yield DataTable(id="journal-table", cursor_type="row", zebra_stripes=True)
+        header = "".join(cell(name, width) for name, width in COLUMNS) + "First answer"
+        yield Label(Content.styled(header, "bold"), id="journal-header")
+        yield OptionList(id="journal-table")
         yield Footer(compact=True)
 
     @property
@@ -73,13 +88,8 @@ class JournalScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Journal"
-        table = self.query_one("#journal-table", DataTable)
-        table.add_column("Updated", key="updated", width=16)
-        table.add_column("Setback", key="setback", width=18)
-        table.add_column("Chapter", key="chapter", width=20)
-        table.add_column("Status", key="status", width=6)
-        table.add_column("First answer", key="excerpt")
-        table.focus()
+        self.query_one("#journal-table", OptionList).focus()
+        self.keys: list[tuple[int, str]] = []
         self.load()
 
     def filters(self) -> tuple[str, str, str]:
@@ -107,21 +117,23 @@ class JournalScreen(Screen[None]):
                 continue
             if r.setback_id not in titles:
                 continue
-            row = (
-                r.updated.replace("T", " ")[:16],
+            cells = (
+                r.updated.replace("T", " "),
                 titles[r.setback_id],
                 chapters.get(r.chapter_id, r.chapter_id),
                 r.status,
-                excerpt(r),
             )
-            rows.append((f"{r.setback_id}:{r.chapter_id}", tuple(Content(str(cell)) for cell in row)))
+            line = "".join(cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)) + excerpt(r)
+            rows.append(((r.setback_id, r.chapter_id), Option(Content(line))))
         self.app.call_from_thread(self._show, rows)
 
-    def _show(self, rows: list[tuple[str, tuple[Content, ...]]]) -> None:
-        table = self.query_one("#journal-table", DataTable)
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
+    def _show(self, rows: list[tuple[tuple[int, str], Option]]) -> None:
+        table = self.query_one("#journal-table", OptionList)
+        self.keys = [key for key, _ in rows]
+        table.clear_options()
+        table.add_options([option for _, option in rows])
+        if rows:
+            table.highlighted = 0
         count = len(rows)
         self.query_one("#journal-count", Label).update(
             f"{count} reflection{'s' if count != 1 else ''} · enter opens · f filters"
@@ -129,11 +141,10 @@ class JournalScreen(Screen[None]):
             else "No reflections match. Save a chapter and it appears here."
         )
 
-    @on(DataTable.RowSelected, "#journal-table")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        setback_id, chapter_id = key.split(":", 1)
-        workbook_app(self).open_chapter(int(setback_id), chapter_id)
+    @on(OptionList.OptionSelected, "#journal-table")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        setback_id, chapter_id = self.keys[event.option_index]
+        workbook_app(self).open_chapter(setback_id, chapter_id)
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-setback", Select).focus()

@@ -132,3 +132,11 @@ def test_newer_schema_is_refused(data_dir: Path) -> None:
     data_dir.joinpath("journal.json").write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}}))
     with Store(data_dir):
         pass
+
+
+def test_insert_many_is_one_write(tmp_path: Path) -> None:
+    with Store(tmp_path / "j") as s:
+        before = s._storage.writes  # type: ignore[union-attr]
+        ids = s.insert_many("checkins", [{"rating": i} for i in range(100)])
+        assert s._storage.writes == before + 1  # type: ignore[union-attr]
+        assert [s.get("checkins", i)["rating"] for i in ids[:3]] == [0, 1, 2]  # type: ignore[index]

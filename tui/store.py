@@ -435,6 +435,11 @@ class Store:
         doc = {k: v for k, v in doc.items() if k != "id"}
         return int(self.db.table(table).insert(doc))
 
+    def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
+        """Insert several documents in one table update (and one durable write)."""
+        clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
+        return [int(i) for i in self.db.table(table).insert_multiple(clean)]
+
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         fields = {k: v for k, v in fields.items() if k != "id"}
         self.db.table(table).update(fields, doc_ids=[doc_id])

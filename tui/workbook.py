@@ -545,7 +545,8 @@ class Workbook:
 
     def checkins(self, setback_id: int | None = None) -> list[tuple[str, int]]:
         docs = self.store.all("checkins") if setback_id is None else self.store.find("checkins", setback_id=setback_id)
-        return sorted((d["at"], int(d["rating"])) for d in docs)
+        ordered = sorted(docs, key=lambda d: (d["at"], d["id"]))  # same second: in the order recorded
+        return [(d["at"], int(d["rating"])) for d in ordered]
 
     def progress(self, setback_id: int) -> Progress:
         statuses = [r.status for r in self.reflections(setback_id) if r.chapter_id in self._by_id]
