@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,7 +39,17 @@ from tui.content import Chapter, Field
 from tui.locations import DB_FILE
 from tui.sanitize import clean_value
 from tui.store import SCHEMA_VERSION, Store, StoreError, decode
-from tui.workbook import SETBACK_KINDS, STATUSES, Workbook, format_value, is_empty, parse_date
+from tui.workbook import (
+    SETBACK_KINDS,
+    STATUSES,
+    ActionItem,
+    Reflection,
+    Setback,
+    Workbook,
+    format_value,
+    is_empty,
+    parse_date,
+)
 
 FORMAT = "failforward-export"
 MARKDOWN_FORMAT = "failforward-markdown"
@@ -97,9 +108,7 @@ def read_journal(folder: Path) -> Store:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NoJournal(
-            f"no journal in {folder} yet (start failforward to write one, or check --data-dir)"
-        ) from None
+        raise NoJournal(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)") from None
     except OSError as exc:
         raise StoreError(f"cannot read the journal {path}: {exc.strerror or exc}") from None
     try:
@@ -217,9 +226,7 @@ class ImportReport:
         if any(self.duplicates.values()):
             lines.append(f"skipped, already in the journal: {counts(self.duplicates)}")
         if any(self.conflicts.values()):
-            lines.append(
-                f"skipped, the journal has a different version (kept the journal's): {counts(self.conflicts)}"
-            )
+            lines.append(f"skipped, the journal has a different version (kept the journal's): {counts(self.conflicts)}")
         if self.dry_run:
             lines.append("dry run: nothing was written")
         return "\n".join(lines)
@@ -229,12 +236,21 @@ def _fail(where: str, problem: str) -> InvalidExport:
     return InvalidExport(f"{where}: {problem}")
 
 
-def _get_int(doc: dict[str, Any], key: str, where: str, default: Any = ..., low: int | None = None) -> Any:
-    value = doc.get(key, default)
-    if value is ...:
+_MISSING: Any = object()
+
+
+def _raw(doc: dict[str, Any], key: str, where: str, default: Any) -> Any:
+    if key in doc:
+        return doc[key]
+    if default is _MISSING:
         raise _fail(where, f"'{key}' is missing")
-    if value is default and default is not ...:
-        return value
+    return default
+
+
+def _get_int(doc: dict[str, Any], key: str, where: str, default: Any = _MISSING, low: int | None = None) -> Any:
+    if key not in doc and default is not _MISSING:
+        return default
+    value = _raw(doc, key, where, default)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(where, f"'{key}' must be a whole number, not {value!r}")
     if low is not None and value < low:
@@ -242,12 +258,10 @@ def _get_int(doc: dict[str, Any], key: str, where: str, default: Any = ..., low:
     return value
 
 
-def _get_str(doc: dict[str, Any], key: str, where: str, default: Any = ...) -> Any:
-    value = doc.get(key, default)
-    if value is ...:
-        raise _fail(where, f"'{key}' is missing")
-    if value is default and default is not ...:
-        return value
+def _get_str(doc: dict[str, Any], key: str, where: str, default: Any = _MISSING) -> Any:
+    if key not in doc and default is not _MISSING:
+        return default
+    value = _raw(doc, key, where, default)
     if not isinstance(value, str):
         raise _fail(where, f"'{key}' must be text, not {value!r}")
     return value
@@ -267,8 +281,7 @@ def _get_date(doc: dict[str, Any], key: str, where: str) -> str | None:
 
 
 def _get_rating(doc: dict[str, Any], key: str, where: str, optional: bool) -> int | None:
-    value = doc.get(key, None if optional else ...)
-    if value is None and optional:
+    if optional and doc.get(key) is None:
         return None
     number = _get_int(doc, key, where)
     if not 0 <= number <= 10:
@@ -403,7 +416,12 @@ def validate_export(data: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def _action_key(setback_id: Any, doc: dict[str, Any]) -> tuple[Any, ...]:
-    return (setback_id, doc["chapter_id"], doc["field_id"], doc["text"], doc.get("due"), bool(doc.get("done")))
+    fields = ("chapter_id", "field_id", "text", "due")
+    return (setback_id, *(doc.get(k) for k in fields), bool(doc.get("done")))
+
+
+def _checkin_key(setback_id: Any, doc: dict[str, Any]) -> tuple[Any, ...]:
+    return (setback_id, doc.get("rating"), doc.get("at"))
 
 
 def import_json(store: Store, data: Any, dry_run: bool = False) -> ImportReport:
@@ -439,13 +457,10 @@ def import_json(store: Store, data: Any, dry_run: bool = False) -> ImportReport:
         new_setbacks.append({k: v for k, v in doc.items() if k != "id"})
         report.added["setbacks"] += 1
 
-    def journal_key(sid: int) -> tuple[str, int]:
-        return ("old", sid)
-
     planned: dict[str, list[tuple[tuple[str, int], dict[str, Any]]]] = {t: [] for t in CHILD_TABLES}
     outcome: dict[tuple[tuple[str, int], str], str] = {}  # (setback, chapter) -> reflection added/duplicate/conflict
     for table in ("reflections", "drafts"):
-        existing = {(journal_key(d["setback_id"]), d["chapter_id"]): d for d in store.all(table)}
+        existing = {(("old", d["setback_id"]), d["chapter_id"]): d for d in store.all(table)}
         for doc in records[table]:
             sid = mapping[doc["setback_id"]]
             key = (sid, doc["chapter_id"])
@@ -461,11 +476,8 @@ def import_json(store: Store, data: Any, dry_run: bool = False) -> ImportReport:
             if table == "reflections":
                 outcome[key] = result
 
-    for table, key_of in (
-        ("actions", lambda sid, d: _action_key(sid, d)),
-        ("checkins", lambda sid, d: (sid, d["rating"], d["at"])),
-    ):
-        existing_counts = Counter(key_of(journal_key(d["setback_id"]), d) for d in store.all(table))
+    for table, key_of in (("actions", _action_key), ("checkins", _checkin_key)):
+        existing_counts = Counter(key_of(("old", d["setback_id"]), d) for d in store.all(table))
         for doc in records[table]:
             sid = mapping[doc["setback_id"]]
             reflection = outcome.get((sid, doc.get("chapter_id", ""))) if table == "actions" else None
@@ -504,7 +516,9 @@ def _insert_many(store: Store, table: str, docs: list[dict[str, Any]]) -> list[i
     """Insert documents in one table update (TinyDB re-reads a table per insert)."""
     if not docs:
         return []
-    return [int(i) for i in store.db.table(table).insert_multiple({k: v for k, v in d.items() if k != "id"} for d in docs)]
+    return [
+        int(i) for i in store.db.table(table).insert_multiple({k: v for k, v in d.items() if k != "id"} for d in docs)
+    ]
 
 
 # -- Markdown export -------------------------------------------------------
@@ -527,8 +541,6 @@ def answer_text(f: Field | None, value: Any) -> str:
         return "true" if value else ("false" if value is False else "")
     if isinstance(value, int | float):
         return str(value)
-    import json
-
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -630,6 +642,7 @@ def export_markdown(
     reflections = [r for r in store.all("reflections") if r.get("setback_id") in ids]
     sel = _select(chapters, reflections, only, redact)
     drafts = [d for d in store.all("drafts") if d.get("setback_id") in ids]
+    journal = _Grouped.of(store, ids, reflections)
 
     front = {
         "title": f"failforward: {setbacks[0].title}" if len(setbacks) == 1 else "failforward journal",
@@ -660,15 +673,21 @@ def export_markdown(
     if not setbacks:
         out += ["No setbacks yet.", ""]
     for s in setbacks:
-        out += _setback_section(workbook, s, sel, by_id)
+        out += _setback_section(s, journal, sel, by_id)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _left_out_note(sel: _Selection, by_id: dict[str, Chapter], drafts: int) -> str:
+    def name(cid: str) -> str:
+        return f"{_inline(by_id[cid].title if cid in by_id else cid)} ({_inline(cid)})"
+
     parts = []
-    if sel.left_out_chapters:
-        names = [f"{_inline(by_id[c].title) if c in by_id else _inline(c)} ({_inline(c)})" for c in sel.left_out_chapters]
-        parts.append(f"the chapter{'s' if len(names) != 1 else ''} {', '.join(names)}")
+    left, kept = sel.left_out_chapters, [c for c in sel.chapters if c in sel.included]
+    if left and len(left) > 3 and len(left) > len(kept):
+        listed = ", ".join(name(c) for c in kept) or "none"
+        parts.append(f"every chapter except {listed} ({len(left)} chapters, listed in the front matter)")
+    elif left:
+        parts.append(f"the chapter{'s' if len(left) != 1 else ''} {', '.join(name(c) for c in left)}")
     if sel.left_out_fields:
         names = []
         for ref in sel.left_out_fields:
@@ -683,26 +702,58 @@ def _left_out_note(sel: _Selection, by_id: dict[str, Chapter], drafts: int) -> s
     return f"> **Left out of this document:** {'; '.join(parts)}."
 
 
-def _setback_section(workbook: Workbook, s: Any, sel: _Selection, by_id: dict[str, Chapter]) -> list[str]:
-    progress = workbook.progress(s.id)
+def _record(cls: type, doc: dict[str, Any]) -> Any:
+    names = cls.__dataclass_fields__
+    return cls(**{k: v for k, v in doc.items() if k in names})
+
+
+@dataclass
+class _Grouped:
+    """What the exported setbacks have, grouped by setback in one pass over each table."""
+
+    reflections: dict[int, dict[str, Reflection]]
+    actions: dict[int, list[ActionItem]]
+    checkins: dict[int, list[tuple[str, int]]]
+
+    @classmethod
+    def of(cls, store: Store, ids: set[int], reflections: list[dict[str, Any]]) -> _Grouped:
+        grouped = cls({i: {} for i in ids}, {i: [] for i in ids}, {i: [] for i in ids})
+        for doc in reflections:
+            grouped.reflections[doc["setback_id"]][doc["chapter_id"]] = _record(Reflection, doc)
+        for doc in store.all("actions"):
+            if doc.get("setback_id") in ids:
+                grouped.actions[doc["setback_id"]].append(_record(ActionItem, doc))
+        for doc in store.all("checkins"):
+            if doc.get("setback_id") in ids:
+                grouped.checkins[doc["setback_id"]].append((str(doc.get("at", "")), int(doc.get("rating", 0))))
+        for items in grouped.actions.values():
+            items.sort(key=lambda a: (a.due is None, a.due or "", a.id))
+        for points in grouped.checkins.values():
+            points.sort()
+        return grouped
+
+
+def _setback_section(s: Setback, journal: _Grouped, sel: _Selection, by_id: dict[str, Chapter]) -> list[str]:
+    found = journal.reflections[s.id]
+    done = sum(1 for r in found.values() if r.status == "done" and r.chapter_id in by_id)
     out = [f"## {_inline(s.title)}", ""]
     out.append(f"- Kind: {s.kind}")
     out.append(f"- Date: {s.date or 'not given'}")
     if s.feeling is not None:
         out.append(f"- How it felt: {s.feeling} of 10")
-    out.append(f"- Chapters done: {progress.done} of {progress.total}")
-    out.append(f"- Created: {s.created}, updated: {s.updated}")
+    out.append(f"- Chapters done: {done} of {len(by_id)}")
+    out.append(f"- Created: {_inline(s.created)}, updated: {_inline(s.updated)}")
     if s.archived:
         out.append("- Archived")
     out.append("")
-    found = {r.chapter_id: r for r in workbook.reflections(s.id)}
     for cid in sel.chapters:
         reflection = found.get(cid)
         if reflection is None or cid not in sel.included:
             continue
         chapter = by_id.get(cid)
         out += [f"### {_inline(chapter.title if chapter else cid)}", ""]
-        out += [f"_Status: {reflection.status}, revision {reflection.revision}, saved {reflection.updated}_", ""]
+        saved = _inline(reflection.updated)
+        out += [f"_Status: {reflection.status}, revision {reflection.revision}, saved {saved}_", ""]
         shown = 0
         order = [f.id for f in chapter.fields] if chapter else []
         order += [k for k in reflection.answers if k not in order]
@@ -723,7 +774,7 @@ def _setback_section(workbook: Workbook, s: Any, sel: _Selection, by_id: dict[st
             out += ["_No answers in this document._", ""]
     actions = [
         a
-        for a in workbook.actions(s.id, include_done=True)
+        for a in journal.actions[s.id]
         if a.chapter_id in sel.included and (a.chapter_id, a.field_id) not in sel.redacted
     ]
     if actions:
@@ -734,9 +785,9 @@ def _setback_section(workbook: Workbook, s: Any, sel: _Selection, by_id: dict[st
             where = _inline(chapter.title if chapter else a.chapter_id)
             out.append(f"- [{'x' if a.done else ' '}] {_inline(a.text)}{due}, from {where}")
         out.append("")
-    checkins = workbook.checkins(s.id)
+    checkins = journal.checkins[s.id]
     if checkins:
         out += ["### Check-ins", ""]
-        out += [f"- {at}: {rating} of 10" for at, rating in checkins]
+        out += [f"- {_inline(at)}: {rating} of 10" for at, rating in checkins]
         out.append("")
     return out
