@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from screens.dialogs import ConfirmDialog
 from screens.fields import SafeInput, ScaleInput
@@ -45,7 +45,7 @@ class SetbackDialog(ModalScreen[dict[str, Any] | None]):
             yield Label("How bad does it feel right now? (0 = fine, 10 = awful; ←/→)", classes="question")
             yield ScaleInput(0, 10, id="feeling")
             yield Label("", id="setback-error", classes="error -empty")
-            yield Footer()
+            yield Label("enter or ctrl+s saves · escape cancels · tab moves between questions", classes="help")
 
     def on_mount(self) -> None:
         if self.setback and self.setback.feeling is not None:

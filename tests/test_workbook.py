@@ -139,7 +139,9 @@ def test_empty_answers_are_the_same_whatever_their_type() -> None:
 def test_search_finds_answers_case_insensitively(workbook: Workbook) -> None:
     s = workbook.add_setback("x")
     workbook.save_reflection(s.id, "first", {"what": "The Deadline slipped twice", "headline": "none"})
-    workbook.save_reflection(s.id, "second", {"plan": [{"text": "Talk about the deadline", "due": None, "done": False}]})
+    workbook.save_reflection(
+        s.id, "second", {"plan": [{"text": "Talk about the deadline", "due": None, "done": False}]}
+    )
     hits, total = workbook.search("deadline")
     assert total == 2
     found = {(h.chapter_id, h.field_id): h.text[h.start : h.end] for h in hits}
