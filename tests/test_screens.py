@@ -251,3 +251,54 @@ async def test_ten_thousand_reflections_journal_and_search(tmp_path: Path) -> No
         assert isinstance(app.screen, ChapterScreen)
         assert all(w.state.name != "ERROR" for w in app.workers)
         await pilot.press("ctrl+q")
+
+
+async def test_export_and_import_from_the_palette(data_dir: Path, tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    from screens.transfer import ExportDialog, ImportDialog
+
+    seed(data_dir)
+    app = app_on(data_dir)
+    target = tmp_path / "out" / "journal.json"
+    target.parent.mkdir()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"Export journal")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Exported to" in str(dialog.query_one("#result").render())
+        data = json.loads(target.read_text())
+        assert len(data["reflections"]) == 3
+        markdown = tmp_path / "out" / "journal.md"
+        dialog.query_one("#path", Input).value = str(markdown)
+        await pilot.press("enter")
+        await settle(pilot)
+        front = markdown.read_text().split("---\n")[1]
+        assert yaml.safe_load(front)
+        await pilot.press("escape")
+
+    other = tmp_path / "other"
+    app = make_app(data_dir=other, content_dir=FIXTURE_CHAPTERS, clock=fixed_clock, remember_theme=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_import()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")  # first: what it would add
+        await settle(pilot)
+        assert "would add" in str(dialog.query_one("#result").render())
+        assert app.workbook.setbacks() == []
+        await pilot.press("enter")  # then for real
+        await settle(pilot)
+        assert "added" in str(dialog.query_one("#result").render())
+        assert {s.title for s in app.workbook.setbacks()} == {"Layoff at Northwind", "Harsh review"}
+        assert len(app.workbook.reflections()) == 3

@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -213,6 +214,17 @@ class WorkbookApp(App[None]):
 
         self.push_screen(CheckInDialog(setback.title), done)
 
+    def action_export(self) -> None:
+        from screens.transfer import ExportDialog
+
+        stamp = self.workbook.clock().strftime("%Y%m%d")
+        self.push_screen(ExportDialog(Path.home() / f"failforward-export-{stamp}.md"))
+
+    def action_import(self) -> None:
+        from screens.transfer import ImportDialog
+
+        self.push_screen(ImportDialog(Path.home() / "failforward-export.json"))
+
     def _remember_theme(self, theme: Any) -> None:
         if not self.remember_theme:
             return
@@ -233,6 +245,8 @@ class WorkbookApp(App[None]):
             "Progress", "Chapters done per setback, feelings over time (F4)", lambda: self.action_go("progress")
         )
         yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
+        yield SystemCommand("Export journal", "Write everything to a Markdown or JSON file", self.action_export)
+        yield SystemCommand("Import journal", "Add a JSON export to this journal", self.action_import)
 
         def on_home(action: str) -> Callable[[], None]:
             def run() -> None:

@@ -498,7 +498,7 @@ def import_json(store: Store, data: Any, dry_run: bool = False) -> ImportReport:
         return report
 
     with store.batch():
-        new_ids = _insert_many(store, "setbacks", new_setbacks)
+        new_ids = store.insert_many("setbacks", new_setbacks)
 
         def resolve(sid: tuple[str, int]) -> int:
             state, number = sid
@@ -506,19 +506,10 @@ def import_json(store: Store, data: Any, dry_run: bool = False) -> ImportReport:
 
         for table in CHILD_TABLES:
             docs = [{**doc, "setback_id": resolve(sid)} for sid, doc in planned[table]]
-            _insert_many(store, table, docs)
+            store.insert_many(table, docs)
     for file_id, sid in mapping.items():
         report.setback_ids[file_id] = resolve(sid)
     return report
-
-
-def _insert_many(store: Store, table: str, docs: list[dict[str, Any]]) -> list[int]:
-    """Insert documents in one table update (TinyDB re-reads a table per insert)."""
-    if not docs:
-        return []
-    return [
-        int(i) for i in store.db.table(table).insert_multiple({k: v for k, v in d.items() if k != "id"} for d in docs)
-    ]
 
 
 # -- Markdown export -------------------------------------------------------
