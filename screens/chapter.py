@@ -76,17 +76,21 @@ class ChapterScreen(Screen[None]):
             with Vertical(id="form-pane"):
                 earlier = self.workbook.earlier_answers(self.setback_id, chapter)
                 if earlier:
-                    yield Static(self._earlier_text(earlier), id="builds-on")
+                    builds_on = Static(self._earlier_text(earlier), id="builds-on")
+                    builds_on.border_title = "You wrote earlier"
+                    yield builds_on
                 yield ReflectionForm(chapter.fields, suggestions, id="form")
                 yield Label("", id="kept", classes="-empty")
         yield Footer(compact=True)
 
     @staticmethod
     def _earlier_text(earlier: list[Any]) -> Content:
-        parts: list[Any] = [("You wrote earlier:", "bold")]
+        parts: list[Any] = []
         for answer in earlier:
             text = answer.text or "(not answered yet)"
-            parts += [f"\n{answer.chapter_title} › ", (answer.label, "italic"), f"\n{text}"]
+            if parts:
+                parts.append("\n")
+            parts += [(f"{answer.chapter_title}: ", "bold"), text]
         return Content.assemble(*parts)
 
     def on_mount(self) -> None:

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.content import Field
@@ -147,6 +147,41 @@ class ChoiceList(OptionList):
 
     def action_clear(self) -> None:
         self.value = None
+
+
+class MultiList(OptionList):
+    """Pick any number of options: enter or space ticks and unticks; readable in 16 colours."""
+
+    BINDINGS = [Binding("space", "select", "Tick", show=False)]
+
+    def __init__(self, choices: tuple[str, ...], *, id: str | None = None) -> None:
+        self.choices = list(choices)
+        self.chosen: set[str] = set()
+        super().__init__(*[self._prompt(c, False) for c in self.choices], id=id, compact=True)
+
+    @staticmethod
+    def _prompt(choice: str, ticked: bool) -> Content:
+        return Content.assemble(("[x] " if ticked else "[ ] ", "bold" if ticked else ""), choice)
+
+    @property
+    def value(self) -> list[str]:
+        return [c for c in self.choices if c in self.chosen]
+
+    def set_value(self, values: list[str]) -> None:
+        self.chosen = {v for v in values if v in self.choices}
+        self._redraw()
+
+    def _redraw(self) -> None:
+        for index, choice in enumerate(self.choices):
+            self.replace_option_prompt_at_index(index, self._prompt(choice, choice in self.chosen))
+
+    @on(OptionList.OptionSelected)
+    def _toggled(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = self.choices[event.option_index]
+        self.chosen ^= {choice}
+        self._redraw()
+        self.post_message(FieldChanged())
 
 
 class ChecklistField(Vertical):
@@ -309,7 +344,7 @@ class FieldBox(Vertical):
         if f.kind == "choice":
             return ChoiceList(f.options, id=wid)
         if f.kind == "multi":
-            return SelectionList[str](*[(Content(o), o) for o in f.options], id=wid, compact=True)
+            return MultiList(f.options, id=wid)
         if f.kind == "date":
             return SafeInput(placeholder="YYYY-MM-DD", id=wid, classes="date", compact=True)
         return ChecklistField(f, self.suggestions, id=wid)
@@ -320,7 +355,7 @@ class FieldBox(Vertical):
 
     def get_value(self) -> Any:
         w = self.widget
-        if isinstance(w, ChoiceList):
+        if isinstance(w, ChoiceList | MultiList):
             return w.value
         if isinstance(w, TextArea):
             return w.text
@@ -330,8 +365,6 @@ class FieldBox(Vertical):
             return w.value
         if isinstance(w, ScaleInput):
             return w.value
-        if isinstance(w, SelectionList):
-            return [o for o in self.field.options if o in w.selected]
         if isinstance(w, ChecklistField):
             return [dict(i) for i in w.items]
         return None
@@ -339,7 +372,7 @@ class FieldBox(Vertical):
     def set_value(self, value: Any) -> None:
         w = self.widget
         value = clean_value(value)
-        with self.prevent(Input.Changed, TextArea.Changed, SelectionList.SelectedChanged):
+        with self.prevent(Input.Changed, TextArea.Changed):
             if isinstance(w, ChoiceList):
                 w.set_reactive(ChoiceList.value, value if value in w.choices else None)
                 w.watch_value(w.value)
@@ -351,11 +384,8 @@ class FieldBox(Vertical):
                 ok = isinstance(value, int) and not isinstance(value, bool) and w.low <= value <= w.high
                 w.set_reactive(ScaleInput.value, value if ok else None)
                 w.refresh()
-            elif isinstance(w, SelectionList):
-                w.deselect_all()
-                for option in value if isinstance(value, list) else []:
-                    if option in self.field.options:
-                        w.select(option)
+            elif isinstance(w, MultiList):
+                w.set_value(value if isinstance(value, list) else [])
             elif isinstance(w, ChecklistField):
                 w.set_items(value if isinstance(value, list) else [])
 
@@ -410,6 +440,5 @@ class ReflectionForm(VerticalScroll):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:
         self.post_message(FieldChanged())

@@ -10,17 +10,26 @@ rather than opened.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from rich.text import Text
+from rich.text import Span, Text
 
 from tui.sanitize import clean_text
 
 _md = MarkdownIt("commonmark")
 
 HEADING_STYLES = {1: "bold underline", 2: "bold underline", 3: "bold", 4: "bold italic"}
+_INLINE_STYLES = {"strong_open": "bold", "em_open": "italic", "s_open": "strike"}
+_INLINE_CLOSE = frozenset(("strong_close", "em_close", "s_close"))
+# Characters clean_text removes or rewrites: a chunk without any is already clean.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(chunk: str) -> str:
+    return clean_text(chunk) if _UNSAFE.search(chunk) else chunk
 
 
 @dataclass
@@ -32,51 +41,108 @@ class Section:
     text: Text = field(default_factory=Text)
 
 
+class _Buffer:
+    """A section's text while it is written: plain pieces and style spans, made a ``Text`` once at the end.
+
+    Appending to a ``Text`` piece by piece costs a control-code scan per piece
+    and ``Text.plain`` joins everything so far; this keeps only what is needed.
+    """
+
+    __slots__ = ("length", "parts", "spans", "tail")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
+        self.tail = ""  # the last two characters written
+
+    def append(self, text: str, style: str = "") -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        end = self.length + len(text)
+        if style:
+            self.spans.append(Span(self.length, end, style))
+        self.length = end
+        self.tail = (self.tail + text)[-2:]
+
+    def to_text(self) -> Text:
+        plain = "".join(self.parts).rstrip()
+        size = len(plain)
+        spans = [span if span.end <= size else Span(span.start, size, span.style) for span in self.spans]
+        # Everything written went through clean_text, so Text finds no control code to remove.
+        return Text(plain, end="", spans=[span for span in spans if span.start < span.end])
+
+
+def _title(tokens: list[Token]) -> str:
+    """A heading's words, without Markdown syntax or link targets."""
+    words: list[str] = []
+    for tok in tokens:
+        if tok.type in ("text", "code_inline"):
+            words.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+        elif tok.children:
+            words.append(_title(tok.children))
+    return clean_text("".join(words))
+
+
 class _Renderer:
     def __init__(self) -> None:
-        self.sections: list[Section] = [Section("", 0)]
+        self.titles: list[tuple[str, int]] = [("", 0)]
+        self.buffers: list[_Buffer] = [_Buffer()]
+        self.out = self.buffers[0]
         self.lists: list[list[int]] = []  # per open list: [is_ordered, next_number]
         self.quote = 0
         self.styles: list[str] = []
+        self.style = ""  # the open inline styles, joined
         self.link_urls: list[str] = []
         self.pending_prefix = ""
         self.at_line_start = True
 
-    @property
-    def out(self) -> Text:
-        return self.sections[-1].text
+    def push_style(self, style: str) -> None:
+        self.styles.append(style)
+        self.style = " ".join(self.styles)
+
+    def pop_style(self) -> None:
+        if self.styles:
+            self.styles.pop()
+        self.style = " ".join(self.styles)
 
     def blank_line(self) -> None:
-        text = self.out
-        if not text.plain:
+        out = self.out
+        if not out.length:
             return
-        if not text.plain.endswith("\n"):
-            text.append("\n")
-        if not text.plain.endswith("\n\n"):
-            text.append("\n")
+        if not out.tail.endswith("\n"):
+            out.append("\n")
+        if out.tail != "\n\n":
+            out.append("\n")
         self.at_line_start = True
 
     def write(self, chunk: str, style: str = "") -> None:
         if not chunk:
             return
-        for i, part in enumerate(clean_text(chunk).split("\n")):
+        out = self.out
+        if self.style:
+            style = f"{self.style} {style}" if style else self.style
+        for i, part in enumerate(_clean(chunk).split("\n")):
             if i:
-                self.out.append("\n")
+                out.append("\n")
                 self.at_line_start = True
             if not part:
                 continue
             if self.at_line_start:
                 if self.quote:
-                    self.out.append("▌ " * self.quote, "dim")
+                    out.append("▌ " * self.quote, "dim")
                 if self.lists:
-                    self.out.append("  " * (len(self.lists) - 1))
+                    out.append("  " * (len(self.lists) - 1))
                 if self.pending_prefix:
-                    self.out.append(self.pending_prefix, "bold")
+                    out.append(self.pending_prefix, "bold")
                     self.pending_prefix = ""
                 elif self.lists:
-                    self.out.append("   ")
+                    out.append("   ")
                 self.at_line_start = False
-            self.out.append(part, " ".join(s for s in [*self.styles, style] if s))
+            out.append(part, style)
 
     def inline(self, tokens: list[Token]) -> None:
         for tok in tokens:
@@ -89,23 +155,21 @@ class _Renderer:
                 self.write("\n")
             elif kind == "code_inline":
                 self.write(tok.content, "bold reverse")
-            elif kind in ("strong_open", "em_open", "s_open"):
-                self.styles.append({"strong_open": "bold", "em_open": "italic", "s_open": "strike"}[kind])
-            elif kind in ("strong_close", "em_close", "s_close"):
-                if self.styles:
-                    self.styles.pop()
+            elif kind in _INLINE_STYLES:
+                self.push_style(_INLINE_STYLES[kind])
+            elif kind in _INLINE_CLOSE:
+                self.pop_style()
             elif kind == "link_open":
                 self.link_urls.append(str(tok.attrs.get("href", "")))
-                self.styles.append("underline")
+                self.push_style("underline")
             elif kind == "link_close":
-                if self.styles:
-                    self.styles.pop()
+                self.pop_style()
                 url = self.link_urls.pop() if self.link_urls else ""
                 if url:
                     self.write(f" <{url}>", "dim")
             elif kind == "image":
                 self.write(f"[image: {tok.content or tok.attrs.get('src', '')}]", "dim")
-            elif kind in ("html_inline",):
+            elif kind == "html_inline":
                 self.write(tok.content, "dim")
             elif tok.children:
                 self.inline(tok.children)
@@ -115,24 +179,24 @@ class _Renderer:
     def render(self, tokens: list[Token]) -> list[Section]:
         for index, tok in enumerate(tokens):
             kind = tok.type
-            if kind == "heading_open":
-                level = int(tok.tag[1:])
-                title_tokens = tokens[index + 1]
-                title = clean_text(title_tokens.content)
-                self.sections.append(Section(title, level))
-                self.styles.append(HEADING_STYLES.get(level, "bold"))
-            elif kind == "heading_close":
-                self.styles.pop()
-                self.out.append("\n\n")
-                self.at_line_start = True
+            if kind == "inline":
+                self.inline(tok.children or [])
             elif kind == "paragraph_open":
                 if not self.lists:
                     self.blank_line()
             elif kind == "paragraph_close":
                 self.out.append("\n")
                 self.at_line_start = True
-            elif kind == "inline":
-                self.inline(tok.children or [])
+            elif kind == "heading_open":
+                level = int(tok.tag[1:])
+                self.titles.append((_title(tokens[index + 1].children or []), level))
+                self.out = _Buffer()
+                self.buffers.append(self.out)
+                self.push_style(HEADING_STYLES.get(level, "bold"))
+            elif kind == "heading_close":
+                self.pop_style()
+                self.out.append("\n\n")
+                self.at_line_start = True
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 if not self.lists:
                     self.blank_line()
@@ -152,10 +216,10 @@ class _Renderer:
             elif kind == "blockquote_open":
                 self.blank_line()
                 self.quote += 1
-                self.styles.append("italic")
+                self.push_style("italic")
             elif kind == "blockquote_close":
                 self.quote -= 1
-                self.styles.pop()
+                self.pop_style()
             elif kind in ("fence", "code_block"):
                 self.blank_line()
                 for line in tok.content.rstrip("\n").split("\n"):
@@ -168,10 +232,11 @@ class _Renderer:
             elif kind == "html_block":
                 self.blank_line()
                 self.write(tok.content, "dim")
-        for section in self.sections:
-            section.text.rstrip()
-            section.text.end = ""
-        return [s for s in self.sections if s.text.plain.strip() or s.title]
+        sections = [
+            Section(title, level, buffer.to_text())
+            for (title, level), buffer in zip(self.titles, self.buffers, strict=True)
+        ]
+        return [s for s in sections if s.text.plain.strip() or s.title]
 
 
 def render_sections(markdown: str) -> list[Section]:

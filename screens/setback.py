@@ -36,12 +36,16 @@ class SetbackDialog(ModalScreen[dict[str, Any] | None]):
         with Vertical(classes="dialog setback-dialog"):
             yield Label("Edit the setback" if s else "Name a setback", classes="dialog-question")
             yield Label(Content("What happened, in a few words?"), classes="question")
-            yield SafeInput(s.title if s else "", placeholder="e.g. Turned down for the staff role", id="title")
+            yield SafeInput(
+                s.title if s else "", placeholder="e.g. Turned down for the staff role", id="title", compact=True
+            )
             yield Label("What kind of setback?", classes="question")
             kinds = [(Content(k.capitalize()), k) for k in SETBACK_KINDS]
-            yield Select(kinds, value=s.kind if s else "other", allow_blank=False, id="kind")
+            yield Select(kinds, value=s.kind if s else "other", allow_blank=False, id="kind", compact=True)
             yield Label("When did it happen? (YYYY-MM-DD)", classes="question")
-            yield SafeInput(s.date or "" if s else self.today.isoformat(), placeholder="YYYY-MM-DD", id="date")
+            yield SafeInput(
+                s.date or "" if s else self.today.isoformat(), placeholder="YYYY-MM-DD", id="date", compact=True
+            )
             yield Label("How bad does it feel right now? (0 = fine, 10 = awful; ←/→)", classes="question")
             yield ScaleInput(0, 10, id="feeling")
             yield Label("", id="setback-error", classes="error -empty")

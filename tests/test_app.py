@@ -212,3 +212,25 @@ async def test_opening_and_leaving_without_typing_leaves_no_draft(data_dir: Path
         await pilot.pause()
         assert app.workbook.drafts() == []
         await pilot.press("ctrl+q")
+
+
+async def test_multi_choice_ticks_by_keys_and_shows_marks(data_dir: Path) -> None:
+    from screens.fields import MultiList
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Multi")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, ChapterScreen) and second.chapter.id == "second"
+        tags = second.query_one("#field-tags", MultiList)
+        assert app.focused is tags
+        await pilot.press("space", "down", "down", "enter", "up", "up", "space", "down", "space")
+        assert tags.value == ["b", "c"]
+        assert str(tags.get_option_at_index(1).prompt).startswith("[x] b")
+        assert str(tags.get_option_at_index(0).prompt).startswith("[ ] a")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.workbook.reflection(screen.setback_id, "second").answers["tags"] == ["b", "c"]  # type: ignore[union-attr]
+        await pilot.press("ctrl+q")
