@@ -126,7 +126,7 @@ class ChapterScreen(Screen[None]):
     def _focus_first_field(self) -> None:
         boxes = self.query_one("#form", ReflectionForm).boxes()
         if boxes:
-            boxes[0].focus_input()
+            boxes[0].focus_input(scroll_visible=False)  # the form starts at its top, question first
 
     def _restore_pending(self, pending: dict[str, Any]) -> None:
         for field_id, typed in pending.items():

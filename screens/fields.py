@@ -389,14 +389,14 @@ class FieldBox(Vertical):
             elif isinstance(w, ChecklistField):
                 w.set_items(value if isinstance(value, list) else [])
 
-    def focus_input(self) -> None:
+    def focus_input(self, scroll_visible: bool = True) -> None:
         """Focus the place to answer this question."""
         w = self.widget
         if isinstance(w, ChecklistField):
             target = w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
-            target.focus()
+            target.focus(scroll_visible=scroll_visible)
         else:
-            w.focus()
+            w.focus(scroll_visible=scroll_visible)
 
     def show_error(self, message: str) -> None:
         error = self.query_one(f"#error-{self.field.id}", Label)
@@ -420,6 +420,17 @@ class ReflectionForm(VerticalScroll):
     def boxes(self) -> list[FieldBox]:
         return list(self.query(FieldBox))
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Show the question with its answer, not just the input.
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, FieldBox):
+                self.call_after_refresh(self._show_box, node)
+                break
+
+    def _show_box(self, box: FieldBox) -> None:
+        tall = box.outer_size.height >= self.scrollable_content_region.height
+        self.scroll_to_widget(box, animate=False, top=tall)
+
     def to_answers(self) -> dict[str, Any]:
         return {box.field.id: box.get_value() for box in self.boxes()}
 
@@ -435,8 +446,8 @@ class ReflectionForm(VerticalScroll):
     def focus_field(self, field_id: str) -> None:
         for box in self.boxes():
             if box.field.id == field_id:
-                box.focus_input()
-                self.scroll_to_widget(box, animate=False)
+                box.focus_input(scroll_visible=False)
+                self.scroll_to_widget(box, animate=False, top=True)
 
     @on(Input.Changed)
     @on(TextArea.Changed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -20,6 +21,8 @@ from rich.text import Span, Text
 from tui.sanitize import clean_text
 
 _md = MarkdownIt("commonmark")
+# Block structure only: the inline Markdown of each block is parsed when the block is rendered.
+_blocks = MarkdownIt("commonmark").disable("inline")
 
 HEADING_STYLES = {1: "bold underline", 2: "bold underline", 3: "bold", 4: "bold italic"}
 _INLINE_STYLES = {"strong_open": "bold", "em_open": "italic", "s_open": "strike"}
@@ -30,6 +33,28 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _clean(chunk: str) -> str:
     return clean_text(chunk) if _UNSAFE.search(chunk) else chunk
+
+
+def _join_text(tokens: list[Token]) -> list[Token]:
+    """markdown-it's ``text_join``: escapes and entities become text, adjacent texts one token."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.type == "text_special":
+            tok.type = "text"
+        if tok.type == "text" and out and out[-1].type == "text":
+            out[-1].content += tok.content
+        else:
+            out.append(tok)
+    return out
+
+
+def _inline_children(tok: Token, env: dict[str, Any]) -> list[Token]:
+    """An inline token's children, parsed on first use (with the document's link references)."""
+    if tok.children is None or (not tok.children and tok.content):
+        children: list[Token] = []
+        _md.inline.parse(tok.content, _md, env, children)
+        tok.children = _join_text(children)
+    return tok.children
 
 
 @dataclass
@@ -88,7 +113,12 @@ def _title(tokens: list[Token]) -> str:
 
 
 class _Renderer:
-    def __init__(self) -> None:
+    """Block tokens to sections, resumable at any heading (see :meth:`run`)."""
+
+    def __init__(self, tokens: list[Token], env: dict[str, Any]) -> None:
+        self.tokens = tokens
+        self.env = env
+        self.next = 0  # the next token to render
         self.titles: list[tuple[str, int]] = [("", 0)]
         self.buffers: list[_Buffer] = [_Buffer()]
         self.out = self.buffers[0]
@@ -176,11 +206,25 @@ class _Renderer:
             else:
                 self.write(tok.content)
 
-    def render(self, tokens: list[Token]) -> list[Section]:
-        for index, tok in enumerate(tokens):
+    @property
+    def finished(self) -> bool:
+        return self.next >= len(self.tokens)
+
+    def written(self) -> int:
+        return sum(buffer.length for buffer in self.buffers)
+
+    def run(self, until: int | None = None) -> None:
+        """Render tokens to the end, or stop at the first heading once ``until`` characters are written."""
+        tokens = self.tokens
+        while self.next < len(tokens):
+            index = self.next
+            tok = tokens[index]
             kind = tok.type
+            if kind == "heading_open" and until is not None and self.written() >= until:
+                return
+            self.next = index + 1
             if kind == "inline":
-                self.inline(tok.children or [])
+                self.inline(_inline_children(tok, self.env))
             elif kind == "paragraph_open":
                 if not self.lists:
                     self.blank_line()
@@ -189,7 +233,7 @@ class _Renderer:
                 self.at_line_start = True
             elif kind == "heading_open":
                 level = int(tok.tag[1:])
-                self.titles.append((_title(tokens[index + 1].children or []), level))
+                self.titles.append((_title(_inline_children(tokens[index + 1], self.env)), level))
                 self.out = _Buffer()
                 self.buffers.append(self.out)
                 self.push_style(HEADING_STYLES.get(level, "bold"))
@@ -232,16 +276,45 @@ class _Renderer:
             elif kind == "html_block":
                 self.blank_line()
                 self.write(tok.content, "dim")
-        sections = [
-            Section(title, level, buffer.to_text())
-            for (title, level), buffer in zip(self.titles, self.buffers, strict=True)
-        ]
-        return [s for s in sections if s.text.plain.strip() or s.title]
+
+    def sections(self, start: int) -> list[Section]:
+        """The sections from index ``start`` on (:meth:`run` stops only before a heading: all are complete)."""
+        out = []
+        for (title, level), buffer in zip(self.titles[start:], self.buffers[start:], strict=True):
+            section = Section(title, level, buffer.to_text())
+            if section.title or section.text.plain.strip():
+                out.append(section)
+        return out
+
+
+class SectionRenderer:
+    """A chapter rendered a few sections at a time.
+
+    The block structure is parsed up front; the inline Markdown of a block (most
+    of the parsing work) only when its section is rendered. ``render(budget)``
+    gives the next sections holding at least ``budget`` more characters (whole
+    sections: it stops at headings), ``render()`` all the rest.
+    """
+
+    def __init__(self, markdown: str) -> None:
+        env: dict[str, Any] = {}
+        self._renderer = _Renderer(_blocks.parse(markdown, env), env)
+        self._emitted = 0  # sections rendered so far (counting empty ones, which are left out)
+
+    @property
+    def done(self) -> bool:
+        return self._renderer.finished
+
+    def render(self, budget: int | None = None) -> list[Section]:
+        renderer = self._renderer
+        renderer.run(None if budget is None else renderer.written() + budget)
+        start, self._emitted = self._emitted, len(renderer.buffers)
+        return renderer.sections(start)
 
 
 def render_sections(markdown: str) -> list[Section]:
     """The chapter body as sections of styled text."""
-    return _Renderer().render(_md.parse(markdown))
+    return SectionRenderer(markdown).render()
 
 
 def render_text(markdown: str) -> Text:

@@ -32,7 +32,7 @@ class ProgressScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("· not started   ~ in progress   ✓ done   (enter opens the chapter)", classes="section-status")
-        yield DataTable(id="grid", cursor_type="cell")
+        yield DataTable(id="grid", cursor_type="cell", cell_padding=0)
         yield Label("", id="chart-title", classes="pane-title")
         yield Sparkline([], id="chart")
         yield Static("", id="chart-values")
@@ -50,16 +50,16 @@ class ProgressScreen(Screen[None]):
         workbook = self.workbook
         table = self.query_one("#grid", DataTable)
         table.clear(columns=True)
-        table.add_column("Setback", key="setback", width=20)
+        table.add_column("Setback", key="setback", width=21)
         for chapter in workbook.chapters:
-            table.add_column(f"{chapter.order:>2}", key=chapter.id, width=2)
-        table.add_column("Done", key="done", width=6)
+            table.add_column(f"{chapter.order:>2} ", key=chapter.id, width=3)
+        table.add_column(" Done", key="done", width=5)
         for setback in workbook.setbacks():
             statuses = {r.chapter_id: r.status for r in workbook.reflections(setback.id)}
             progress = workbook.progress(setback.id)
-            cells = [Content(setback.title)]
-            cells += [Content(MARKS[statuses.get(c.id, "empty")]) for c in workbook.chapters]
-            cells.append(Content(f"{round(100 * progress.done / max(1, progress.total))}%"))
+            cells = [Content(setback.title[:20])]
+            cells += [Content(f" {MARKS[statuses.get(c.id, 'empty')]} ") for c in workbook.chapters]
+            cells.append(Content(f"{round(100 * progress.done / max(1, progress.total)):>4}%"))
             table.add_row(*cells, key=str(setback.id))
         if not workbook.setbacks():
             self.query_one("#chart-title", Label).update("No setbacks yet: name one on the home screen (n).")

@@ -98,7 +98,7 @@ class SearchScreen(Screen[None]):
         self.hits = hits
         workbook = self.workbook
         titles = {s.id: s.title for s in workbook.setbacks(include_archived=True)}
-        options = []
+        options: list[Option | None] = []
         for hit in hits:
             chapter = workbook.chapter(hit.chapter_id)
             field = chapter.field(hit.field_id) if chapter else None
@@ -109,6 +109,8 @@ class SearchScreen(Screen[None]):
                     field.label if field else hit.field_id,
                 ]
             )
+            if options:
+                options.append(None)  # a separator line between hits
             options.append(Option(Content.assemble((where, "bold"), "\n", snippet(hit))))
         results = self.query_one("#results", OptionList)
         results.clear_options()
@@ -124,7 +126,7 @@ class SearchScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#results")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        hit = self.hits[event.option_index]
+        hit = self.hits[event.option_index]  # separators are not options
         workbook_app(self).open_chapter(hit.setback_id, hit.chapter_id, field_id=hit.field_id)
 
     def action_focus_query(self) -> None:

@@ -121,7 +121,7 @@ async def test_progress_grid_check_in_and_open(data_dir: Path) -> None:
         assert grid.row_count == 2
         rows = {str(k.value): grid.get_row(k) for k in grid.rows}
         review = next(s for s in app.workbook.setbacks() if s.title == "Harsh review")
-        assert [str(c) for c in rows[str(review.id)][1:]] == ["✓", "~", "50%"]
+        assert [str(c).strip() for c in rows[str(review.id)][1:]] == ["✓", "~", "50%"]
         grid.move_cursor(row=grid.get_row_index(str(review.id)), column=0)
         await pilot.press("k")
         assert isinstance(app.screen, CheckInDialog)
