@@ -85,12 +85,15 @@ class ChapterScreen(Screen[None]):
 
     @staticmethod
     def _earlier_text(earlier: list[Any]) -> Content:
+        """Each earlier answer under its question; unanswered ones name their chapter in one line."""
         parts: list[Any] = []
         for answer in earlier:
-            text = answer.text or "(not answered yet)"
             if parts:
                 parts.append("\n")
-            parts += [(f"{answer.chapter_title}: ", "bold"), text]
+            if answer.text:
+                parts += [(answer.label, "bold italic"), "\n", answer.text]
+            else:
+                parts += [(answer.label, "bold italic"), (f" (not answered yet in {answer.chapter_title})", "dim")]
         return Content.assemble(*parts)
 
     def on_mount(self) -> None:
