@@ -26,10 +26,19 @@ def _controlling_tty() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+def _controlling_tty_hup_ignored() -> None:
+    import signal
+
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+
+
 class PtyApp:
     """failforward on a pty of the given size; ``output`` holds every byte it wrote."""
 
-    def __init__(self, *args: str, cols: int = 80, rows: int = 24, term: str = "xterm-256color") -> None:
+    def __init__(
+        self, *args: str, cols: int = 80, rows: int = 24, term: str = "xterm-256color", ignore_hup: bool = False
+    ) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TEXTUAL")}
@@ -42,7 +51,7 @@ class PtyApp:
             cwd=ROOT,
             env=env,
             start_new_session=True,
-            preexec_fn=_controlling_tty,
+            preexec_fn=_controlling_tty_hup_ignored if ignore_hup else _controlling_tty,
         )
         os.close(slave)
         self._lock = threading.Lock()

@@ -302,3 +302,25 @@ async def test_export_and_import_from_the_palette(data_dir: Path, tmp_path: Path
         assert "added" in str(dialog.query_one("#result").render())
         assert {s.title for s in app.workbook.setbacks()} == {"Layoff at Northwind", "Harsh review"}
         assert len(app.workbook.reflections()) == 3
+
+
+async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: Path) -> None:
+    from screens.dialogs import ConfirmDialog
+
+    seed(data_dir)
+    with Store(data_dir):
+        pass  # leaves a backup of the seeded journal
+    (data_dir / "journal.json").write_bytes(b'{"setbacks": {"1": ')
+    app = app_on(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert any("could not be read" in n.message for n in app._notifications)
+        assert app.workbook.setbacks() == []
+        assert list(data_dir.glob("journal.json.damaged-*"))
+        app.action_restore()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert {s.title for s in app.workbook.setbacks()} == {"Layoff at Northwind", "Harsh review"}
+        assert len(app.screen.query_one("#setbacks", OptionList).options) == 2

@@ -140,3 +140,27 @@ def test_insert_many_is_one_write(tmp_path: Path) -> None:
         ids = s.insert_many("checkins", [{"rating": i} for i in range(100)])
         assert s._storage.writes == before + 1  # type: ignore[union-attr]
         assert [s.get("checkins", i)["rating"] for i in ids[:3]] == [0, 1, 2]  # type: ignore[index]
+
+
+def test_restore_the_newest_backup_after_damage(data_dir: Path) -> None:
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "precious"})
+    (data_dir / "journal.json").write_bytes(b"{ torn")
+    with Store(data_dir) as s:
+        backup = s.report.newest_backup
+        assert backup is not None and s.all("setbacks") == []
+        s.restore(backup)
+        assert [d["title"] for d in s.all("setbacks")] == ["precious"]
+        s.insert("setbacks", {"title": "after"})
+    with Store(data_dir) as s:
+        assert [d["title"] for d in s.all("setbacks")] == ["precious", "after"]
+
+
+def test_restore_refuses_a_bad_backup(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"[]")
+    with Store(data_dir) as s:
+        s.insert("setbacks", {"title": "kept"})
+        with pytest.raises(StoreError, match="not a readable journal"):
+            s.restore(bad)
+        assert [d["title"] for d in s.all("setbacks")] == ["kept"]

@@ -59,7 +59,11 @@ class WorkbookApp(App[None]):
         report = self.workbook.store.report
         if report.quarantined is not None:
             backup = report.newest_backup
-            offer = f" The newest backup is {backup}." if backup else " There is no backup to restore."
+            offer = (
+                f" The newest backup is {backup}: ctrl+p, then 'Restore backup', puts it back."
+                if backup
+                else " There is no backup to restore."
+            )
             self.notify(
                 f"The journal file could not be read ({report.quarantine_reason}) and was moved to "
                 f"{report.quarantined}.{offer}",
@@ -220,6 +224,36 @@ class WorkbookApp(App[None]):
         stamp = self.workbook.clock().strftime("%Y%m%d")
         self.push_screen(ExportDialog(Path.home() / f"failforward-export-{stamp}.md"))
 
+    def action_restore(self) -> None:
+        """Offer the newest backup in place of the journal (after a confirmation)."""
+        from screens.dialogs import ConfirmDialog
+        from screens.home import HomeScreen
+        from tui.store import StoreError
+
+        store = self.workbook.store
+        backup = store.newest_backup()
+        if backup is None:
+            self.notify("There is no backup yet.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                store.restore(backup)
+            except StoreError as exc:
+                self.notify(str(exc), title="Not restored", severity="error", timeout=15)
+                return
+            self.notify(f"Restored {backup.name}. The journal as it was is kept among the backups.", title="Restored")
+            self._pop_to_home()
+            if isinstance(self.screen, HomeScreen):
+                self.screen.refresh_lists()
+
+        question = (
+            f"Put the backup {backup.name} in place of the journal? What the journal holds now is backed up first."
+        )
+        self.push_screen(ConfirmDialog(question, yes="Restore"), answered)
+
     def action_import(self) -> None:
         from screens.transfer import ImportDialog
 
@@ -246,6 +280,7 @@ class WorkbookApp(App[None]):
         )
         yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
         yield SystemCommand("Export journal", "Write everything to a Markdown or JSON file", self.action_export)
+        yield SystemCommand("Restore backup", "Put the newest backup in place of the journal", self.action_restore)
         yield SystemCommand("Import journal", "Add a JSON export to this journal", self.action_import)
 
         def on_home(action: str) -> Callable[[], None]:

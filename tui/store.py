@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import stat
 import time
@@ -448,6 +447,25 @@ class Store:
         if doc_ids:
             self.db.table(table).remove(doc_ids=doc_ids)
 
+    def restore(self, backup: Path) -> None:
+        """Replace the journal's contents with a backup (checked first); the current state is backed up."""
+        if not isinstance(self._storage, DurableStorage):
+            raise StoreError("an in-memory journal has no backups")
+        try:
+            raw = Path(backup).read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read the backup {backup}: {_reason(exc)}") from exc
+        try:
+            data = decode(raw)
+        except ValueError as exc:
+            raise StoreError(f"the backup {backup} is not a readable journal: {exc}") from exc
+        self._backup(self._storage.path)
+        write_private(self._storage.path, raw)
+        self._storage._data = data
+        for table in self.db.tables():
+            self.db.table(table).clear_cache()
+        self.db._tables.clear()
+
     def close(self) -> None:
         """Release the journal; a session that wrote leaves a fresh backup behind."""
         storage = getattr(self, "_storage", None)
@@ -468,9 +486,3 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def restore_backup(folder: Path, backup: Path) -> None:
-    """Put a backup in place of the journal (the journal must not be open)."""
-    shutil.copyfile(backup, folder / DB_FILE)
-    os.chmod(folder / DB_FILE, 0o600)
