@@ -398,6 +398,22 @@ class FieldBox(Vertical):
         else:
             w.focus(scroll_visible=scroll_visible)
 
+    @on(Input.Blurred)
+    def _check_date(self, event: Input.Blurred) -> None:
+        """A date is checked as soon as you leave it, not only on save."""
+        if self.field.kind != "date" or event.input is not self.widget:
+            return
+        text = event.value.strip()
+        if not text:
+            self.show_error("")
+            return
+        try:
+            parse_date(text)
+        except ValueError as exc:
+            self.show_error(str(exc))
+        else:
+            self.show_error("")
+
     def show_error(self, message: str) -> None:
         error = self.query_one(f"#error-{self.field.id}", Label)
         error.update(Content(message))

@@ -234,3 +234,26 @@ async def test_multi_choice_ticks_by_keys_and_shows_marks(data_dir: Path) -> Non
         await pilot.pause()
         assert app.workbook.reflection(screen.setback_id, "second").answers["tags"] == ["b", "c"]  # type: ignore[union-attr]
         await pilot.press("ctrl+q")
+
+
+async def test_a_bad_date_is_flagged_when_leaving_the_field(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Dates")
+        screen.query_one("#field-when", Input).focus()
+        await pilot.press(*"14/03/2026", "shift+tab")
+        await pilot.pause()
+        error = str(screen.query_one("#error-when").render())
+        assert "'14/03/2026' is not a date: use YYYY-MM-DD" in error
+        await pilot.press("ctrl+s")  # refused: the bad date would be lost otherwise
+        await pilot.pause()
+        assert app.workbook.reflection(screen.setback_id, "first") is None
+        screen.query_one("#field-when", Input).value = "2026-03-14"
+        screen.query_one("#field-when", Input).focus()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert str(screen.query_one("#error-when").render()) == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.workbook.reflection(screen.setback_id, "first").answers["when"] == "2026-03-14"  # type: ignore[union-attr]
+        await pilot.press("ctrl+q")

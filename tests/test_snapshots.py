@@ -165,3 +165,36 @@ def test_help(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # t
         await still(pilot)
 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_chapter_in_a_light_theme(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.theme = "textual-light"
+        select_setback(pilot, "Passed over")
+        pilot.app.open_chapter(pilot.app.screen.selected_setback, "goals")
+        await pilot.pause()
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_check_in_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        select_setback(pilot, "Passed over")
+        await pilot.press("k", "right", "right")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_export_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from screens.transfer import ExportDialog
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.push_screen(ExportDialog(Path("/home/you/failforward-export-20260314.md")))
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
