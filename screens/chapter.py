@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
@@ -56,6 +56,8 @@ class ChapterScreen(Screen[None]):
         self.chapter: Chapter = chapter
         self._timer: Timer | None = None
         self._dirty = False
+        self._draft_seq = 0
+        self._draft_written = 0
         self._baseline: dict[str, Any] = {}
 
     @property
@@ -173,31 +175,66 @@ class ChapterScreen(Screen[None]):
 
     @on(FieldChanged)
     def _changed(self) -> None:
-        # Widgets also report the values just loaded; write_draft compares with
+        # Widgets also report the values just loaded; drafts are compared with
         # what was loaded, so those never become drafts.
         self._dirty = True
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+        self._timer = self.set_timer(DRAFT_DELAY, self._write_draft_in_background)
 
-    def write_draft(self) -> bool:
-        """Write what is on screen as a draft (or drop the draft if nothing changed)."""
+    def _take_draft(self) -> tuple[int, dict[str, Any]] | None:
+        """What to write now (numbered, so an older write never lands after a newer one), or None."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty:
-            return True
-        answers = self._draft_answers()
-        try:
+            return None
+        self._dirty = False
+        self._draft_seq += 1
+        return self._draft_seq, self._draft_answers()
+
+    def _store_draft(self, seq: int, answers: dict[str, Any]) -> None:
+        """Write one numbered draft; raises SaveError. Safe from any thread."""
+        with self.workbook.store.lock:
+            if seq < self._draft_written:
+                return  # a newer draft is already on disk
             if same_answers(answers, self._baseline):
                 self.workbook.discard_draft(self.setback_id, self.chapter.id)
             else:
                 self.workbook.save_draft(self.setback_id, self.chapter.id, answers)
+            self._draft_written = seq
+
+    def _write_draft_in_background(self) -> None:
+        """Drafts written while typing go to a thread: typing never waits for the disk."""
+        taken = self._take_draft()
+        if taken is not None:
+            self._draft_worker(*taken)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _draft_worker(self, seq: int, answers: dict[str, Any]) -> None:
+        try:
+            self._store_draft(seq, answers)
         except SaveError as exc:
-            self.notify(f"{exc}. Your text is still here.", title="Draft", severity="error", timeout=10)
+            self.app.call_from_thread(self._draft_failed, exc)
+            return
+        self.app.call_from_thread(self._update_bar)
+
+    def _draft_failed(self, exc: SaveError) -> None:
+        self._dirty = True  # try again on the next change, on leaving or on quit
+        self.notify(f"{exc}. Your text is still here.", title="Draft", severity="error", timeout=10)
+
+    def write_draft(self) -> bool:
+        """Write what is on screen as a draft now (on leaving, quitting, hanging up)."""
+        taken = self._take_draft()
+        if taken is None:
+            return True
+        try:
+            self._store_draft(*taken)
+        except SaveError as exc:
+            self._draft_failed(exc)
             return False
-        self._dirty = False
-        self._update_bar()
+        if self.is_attached:
+            self._update_bar()
         return True
 
     # -- actions -------------------------------------------------------------
@@ -219,7 +256,11 @@ class ChapterScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
         try:
-            self.workbook.save_reflection(self.setback_id, self.chapter.id, answers, done=done)
+            with self.workbook.store.lock:
+                self.workbook.save_reflection(self.setback_id, self.chapter.id, answers, done=done)
+                # any draft still being written in the background is older than this save
+                self._draft_seq += 1
+                self._draft_written = self._draft_seq
         except SaveError as exc:
             self.notify(f"{exc}. Your text is still here.", title="Not saved", severity="error", timeout=15)
             return False

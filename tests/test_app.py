@@ -257,3 +257,36 @@ async def test_a_bad_date_is_flagged_when_leaving_the_field(data_dir: Path) -> N
         await pilot.pause()
         assert app.workbook.reflection(screen.setback_id, "first").answers["when"] == "2026-03-14"  # type: ignore[union-attr]
         await pilot.press("ctrl+q")
+
+
+async def test_drafts_while_typing_are_written_off_the_event_loop(data_dir: Path) -> None:
+    import threading
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Threads")
+        workbook = app.workbook
+        writers: list[str] = []
+        real = workbook.save_draft
+
+        def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+            writers.append(threading.current_thread().name)
+            return real(*args, **kwargs)
+
+        workbook.save_draft = recording  # type: ignore[method-assign]
+        await pilot.press(*"typed")
+        for _ in range(100):
+            if writers:
+                break
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        assert writers and all(name != threading.main_thread().name for name in writers)
+        assert workbook.draft(screen.setback_id, "first").answers["what"] == "typed"  # type: ignore[union-attr]
+
+        # an older draft finishing late never overwrites a newer one, nor a save
+        await pilot.press(*" more", "ctrl+s")
+        await pilot.pause()
+        screen._store_draft(1, {"what": "stale"})
+        assert workbook.draft(screen.setback_id, "first") is None
+        assert workbook.reflection(screen.setback_id, "first").answers["what"] == "typed more"  # type: ignore[union-attr]
+        await pilot.press("ctrl+q")

@@ -17,10 +17,12 @@ imports Textual.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import socket
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -241,14 +243,30 @@ def ensure_private_dir(folder: Path) -> None:
         raise StoreError(f"cannot use the data folder {folder}: {_reason(exc)}") from exc
 
 
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a Store method holding the store's lock (drafts are written from a worker thread)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
-    """A journal: TinyDB tables on durable storage, or in memory for tests."""
+    """A journal: TinyDB tables on durable storage, or in memory for tests.
+
+    Thread-safe: every access holds ``lock`` (re-entrant), and ``batch`` holds
+    it for the whole group of changes.
+    """
 
     def __init__(self, folder: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+        self.lock = threading.RLock()
         self.folder = folder
         self.clock = clock
         self.report = OpenReport()
-        self._lock: FileLock | None = None
+        self._file_lock: FileLock | None = None
         if folder is None:
             self._storage: DurableStorage | _Memory = _Memory()
             self.db = TinyDB(storage=lambda: self._storage)
@@ -291,7 +309,7 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot lock the journal in {folder}: {_reason(exc)}") from exc
-        self._lock = lock
+        self._file_lock = lock
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -410,18 +428,23 @@ class Store:
 
     # -- access ------------------------------------------------------------
 
-    def batch(self) -> contextlib.AbstractContextManager[None]:
-        """Group changes into one durable write."""
-        return self._storage.batch()
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group changes into one durable write, as one step no other thread sees half of."""
+        with self.lock, self._storage.batch():
+            yield
 
+    @_locked
     def all(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table, each with its ``id``."""
         return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).all()]
 
+    @_locked
     def get(self, table: str, doc_id: int) -> dict[str, Any] | None:
         doc = self.db.table(table).get(doc_id=doc_id)
         return None if doc is None else {**doc, "id": doc.doc_id}
 
+    @_locked
     def find(self, table: str, **match: Any) -> list[dict[str, Any]]:
         """Documents whose keys equal the given values."""
 
@@ -430,23 +453,28 @@ class Store:
 
         return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).search(test)]
 
+    @_locked
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         doc = {k: v for k, v in doc.items() if k != "id"}
         return int(self.db.table(table).insert(doc))
 
+    @_locked
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Insert several documents in one table update (and one durable write)."""
         clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
         return [int(i) for i in self.db.table(table).insert_multiple(clean)]
 
+    @_locked
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         fields = {k: v for k, v in fields.items() if k != "id"}
         self.db.table(table).update(fields, doc_ids=[doc_id])
 
+    @_locked
     def remove(self, table: str, doc_ids: list[int]) -> None:
         if doc_ids:
             self.db.table(table).remove(doc_ids=doc_ids)
 
+    @_locked
     def restore(self, backup: Path) -> None:
         """Replace the journal's contents with a backup (checked first); the current state is backed up."""
         if not isinstance(self._storage, DurableStorage):
@@ -467,19 +495,23 @@ class Store:
         self.db._tables.clear()
 
     def close(self) -> None:
-        """Release the journal; a session that wrote leaves a fresh backup behind."""
+        """Release the journal (after any write under way); a session that wrote leaves a backup."""
+        with self.lock:
+            self._close()
+
+    def _close(self) -> None:
         storage = getattr(self, "_storage", None)
-        if isinstance(storage, DurableStorage) and storage.writes and self._lock is not None:
+        if isinstance(storage, DurableStorage) and storage.writes and self._file_lock is not None:
             with contextlib.suppress(StoreError, OSError):
                 self._backup(storage.path)
         with contextlib.suppress(Exception):
             if hasattr(self, "db"):
                 self.db.close()
-        if self._lock is not None and self.folder is not None:
+        if self._file_lock is not None and self.folder is not None:
             with contextlib.suppress(OSError):
                 (Path(self.folder) / (LOCK_FILE + ".owner")).unlink()
-            self._lock.release()
-            self._lock = None
+            self._file_lock.release()
+            self._file_lock = None
 
     def __enter__(self) -> Self:
         return self
