@@ -245,6 +245,10 @@ def run_app(data_dir: str | None, content_dir: str | None) -> int:
     except StoreError as exc:
         _error(str(exc))
         return EXIT_UNKNOWN if isinstance(exc, JournalTooNew) else EXIT_ERROR
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        store.close()
+        _error("the workbook needs a terminal; for scripts, use the commands in 'failforward --help'")
+        return EXIT_CONTENT
 
     from tui.app import make_app
 

@@ -234,11 +234,16 @@ def _check_private_file(path: Path) -> None:
 
 
 def ensure_private_dir(folder: Path) -> None:
-    """Create ``folder`` (mode 0700 whatever the umask) or tighten it."""
+    """Create ``folder`` (mode 0700 whatever the umask), or take away group and other access.
+
+    Permissions the owner lacks are never added: a folder made read-only on
+    purpose stays read-only, and writing to it fails with a clear message.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
-            os.chmod(folder, 0o700)
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(folder, mode & 0o700)
     except OSError as exc:
         raise StoreError(f"cannot use the data folder {folder}: {_reason(exc)}") from exc
 
@@ -308,7 +313,9 @@ class Store:
                 "close that one first, or choose another journal with --data-dir"
             ) from None
         except OSError as exc:
-            raise StoreError(f"cannot lock the journal in {folder}: {_reason(exc)}") from exc
+            raise StoreError(
+                f"cannot open the journal in {folder}: {_reason(exc)} (is the folder writable by you?)"
+            ) from exc
         self._file_lock = lock
         info = {
             "pid": os.getpid(),
