@@ -119,3 +119,22 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b"---\nid: \xff\n---\n")
     with pytest.raises(ContentError, match="not UTF-8"):
         load_file(path)
+
+
+def test_a_users_own_chapter_is_added_to_the_shipped_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.locations import content_folders
+
+    monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(tmp_path / "config"))
+    mine = tmp_path / "config" / "chapters"
+    mine.mkdir(parents=True)
+    write(
+        mine,
+        GOOD_HEAD.replace("id: sample", "id: my-own").replace("order: 1", "order: 99")
+        + "  - id: a\n    label: A\n    kind: text\n---\n\nBody.\n",
+        "99-my-own.md",
+    )
+    chapters = load_chapters(content_folders())
+    assert chapters[-1].id == "my-own"
+    assert len(chapters) == 18
+    only = load_chapters(content_folders(str(FIXTURE_CHAPTERS)))  # --content replaces the shipped ones
+    assert [c.id for c in only] == ["first", "second"]

@@ -68,3 +68,36 @@ def test_check_content_and_version_do_not_import_textual() -> None:
         """
     )
     assert result.returncode == 0, result.stderr
+
+
+def imported_modules(path) -> set[str]:  # type: ignore[no-untyped-def]
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+CORE = ["store", "content", "workbook", "export", "sanitize", "locations", "settings"]
+
+
+def test_core_modules_never_import_textual() -> None:
+    for name in CORE:
+        modules = imported_modules(ROOT / "tui" / f"{name}.py")
+        assert not any(m == "textual" or m.startswith("textual.") for m in modules), name
+        assert not any(m.startswith("screens") for m in modules), name
+
+
+def test_screens_never_touch_tinydb() -> None:
+    for path in sorted((ROOT / "screens").glob("*.py")):
+        modules = imported_modules(path)
+        assert not any(m == "tinydb" or m.startswith("tinydb.") for m in modules), path.name
+    # and only the store module talks to TinyDB at all
+    for path in sorted((ROOT / "tui").glob("*.py")):
+        if path.name != "store.py":
+            assert "tinydb" not in {m.split(".")[0] for m in imported_modules(path)}, path.name

@@ -118,10 +118,7 @@ def read_journal(folder: Path) -> Store:
         raise StoreError(
             f"the journal {path} is damaged ({reason}); start failforward to move it aside and restore a backup"
         ) from None
-    store = Store(None)
-    store.db.storage.write(data)
-    store._migrate()  # refuses a newer schema, brings an older one up to date (in memory)
-    return store
+    return Store(None, data=data)  # refuses a newer schema, migrates an older one (in memory)
 
 
 # -- JSON export -----------------------------------------------------------

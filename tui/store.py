@@ -266,7 +266,10 @@ class Store:
     it for the whole group of changes.
     """
 
-    def __init__(self, folder: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, folder: Path | None, *, clock: Callable[[], float] = time.time, data: dict[str, Any] | None = None
+    ) -> None:
+        """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None."""
         self.lock = threading.RLock()
         self.folder = folder
         self.clock = clock
@@ -274,6 +277,8 @@ class Store:
         self._file_lock: FileLock | None = None
         if folder is None:
             self._storage: DurableStorage | _Memory = _Memory()
+            if data is not None:
+                self._storage.write(data)
             self.db = TinyDB(storage=lambda: self._storage)
         else:
             self._open_folder(Path(folder))
