@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS := ../shared/tools/seed_overlap.py
+CORE := tui/store.py tui/content.py tui/workbook.py tui/export.py tui/sanitize.py tui/locations.py tui/settings.py
 
 .DEFAULT_GOAL := help
 
@@ -24,15 +25,23 @@ run: $(STAMP) ## Open the workbook (pass options with ARGS="--data-dir DIR")
 	$(BIN)/failforward $(ARGS)
 
 .PHONY: test
-test: $(STAMP) ## Run every test (installs tmux when missing)
+test: $(STAMP) ## Lint, type-check the core, then run every test (installs tmux and OpenSSH when missing)
 	@bash scripts/test-tools.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(CORE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -f $(SEEDS) ]; then $(BIN)/python $(SEEDS) content/; else echo "seed_overlap.py not found: skipped"; fi
 
 .PHONY: check
-check: $(STAMP) ## Lint and format check (ruff)
+check: $(STAMP) ## Lint, format check and type-check the core (ruff, mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(CORE)
+
+.PHONY: bench
+bench: $(STAMP) ## Run the benchmarks and rewrite docs/PERFORMANCE.md
+	$(BIN)/python bench/run.py
 
 .PHONY: format
 format: $(STAMP) ## Format the code (ruff)

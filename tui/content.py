@@ -313,7 +313,7 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
             seen_here[chapter.id] = path
             by_id[chapter.id] = chapter
     for chapter in list(by_id.values()):
-        refs = [("builds_on", None, r) for r in chapter.builds_on]
+        refs: list[tuple[str, str | None, FieldRef]] = [("builds_on", None, r) for r in chapter.builds_on]
         refs += [("suggest_from", f.id, r) for f in chapter.fields for r in f.suggest_from]
         for key, fid, ref in refs:
             target = by_id.get(ref.chapter)

@@ -47,6 +47,7 @@ from tui.workbook import (
     Setback,
     Workbook,
     format_value,
+    from_doc,
     is_empty,
     parse_date,
 )
@@ -657,7 +658,7 @@ def export_markdown(
         },
     }
     out = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=2**31).rstrip("\n"), "---", ""]
-    out += [f"# {_inline(front['title'])}", "", _left_out_note(sel, by_id, len(drafts)), ""]
+    out += [f"# {_inline(str(front['title']))}", "", _left_out_note(sel, by_id, len(drafts)), ""]
     if not setbacks:
         out += ["No setbacks yet.", ""]
     for s in setbacks:
@@ -690,11 +691,6 @@ def _left_out_note(sel: _Selection, by_id: dict[str, Chapter], drafts: int) -> s
     return f"> **Left out of this document:** {'; '.join(parts)}."
 
 
-def _record(cls: type, doc: dict[str, Any]) -> Any:
-    names = cls.__dataclass_fields__
-    return cls(**{k: v for k, v in doc.items() if k in names})
-
-
 @dataclass
 class _Grouped:
     """What the exported setbacks have, grouped by setback in one pass over each table."""
@@ -707,10 +703,10 @@ class _Grouped:
     def of(cls, store: Store, ids: set[int], reflections: list[dict[str, Any]]) -> _Grouped:
         grouped = cls({i: {} for i in ids}, {i: [] for i in ids}, {i: [] for i in ids})
         for doc in reflections:
-            grouped.reflections[doc["setback_id"]][doc["chapter_id"]] = _record(Reflection, doc)
+            grouped.reflections[doc["setback_id"]][doc["chapter_id"]] = from_doc(Reflection, doc)
         for doc in store.all("actions"):
             if doc.get("setback_id") in ids:
-                grouped.actions[doc["setback_id"]].append(_record(ActionItem, doc))
+                grouped.actions[doc["setback_id"]].append(from_doc(ActionItem, doc))
         for doc in store.all("checkins"):
             if doc.get("setback_id") in ids:
                 grouped.checkins[doc["setback_id"]].append((str(doc.get("at", "")), int(doc.get("rating", 0))))

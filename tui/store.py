@@ -31,7 +31,7 @@ from typing import Any, Self
 
 import orjson
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
+from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE
@@ -459,11 +459,7 @@ class Store:
     @_locked
     def find(self, table: str, **match: Any) -> list[dict[str, Any]]:
         """Documents whose keys equal the given values."""
-
-        def test(doc: dict[str, Any]) -> bool:
-            return all(doc.get(k) == v for k, v in match.items())
-
-        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).search(test)]
+        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).search(Query().fragment(match))]
 
     @_locked
     def insert(self, table: str, doc: dict[str, Any]) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from tui.content import Chapter, Field, FieldRef
 from tui.sanitize import clean_text, clean_value
@@ -29,6 +29,7 @@ SETBACK_KINDS = (
 STATUSES = ("empty", "draft", "done")
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
@@ -127,8 +128,9 @@ class ValidationResult:
         return not self.errors
 
 
-def _build(cls: type, doc: dict[str, Any]) -> Any:
-    names = cls.__dataclass_fields__
+def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
+    """A dataclass record from a stored document; keys it does not know are ignored."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in doc.items() if k in names})
 
 
@@ -206,14 +208,14 @@ class Workbook:
     # -- setbacks ----------------------------------------------------------
 
     def setbacks(self, include_archived: bool = False) -> list[Setback]:
-        found = [_build(Setback, d) for d in self.store.all("setbacks")]
+        found = [from_doc(Setback, d) for d in self.store.all("setbacks")]
         if not include_archived:
             found = [s for s in found if not s.archived]
         return sorted(found, key=lambda s: (s.created, s.id), reverse=True)
 
     def setback(self, setback_id: int) -> Setback | None:
         doc = self.store.get("setbacks", setback_id)
-        return None if doc is None else _build(Setback, doc)
+        return None if doc is None else from_doc(Setback, doc)
 
     def _check_setback(self, title: str, kind: str, date: str | None, feeling: int | None) -> dict[str, Any]:
         title = clean_text(title).strip()
@@ -241,7 +243,7 @@ class Workbook:
             new_id = self.store.insert("setbacks", doc)
             if feeling is not None:
                 self.store.insert("checkins", {"setback_id": new_id, "rating": feeling, "at": now})
-        return _build(Setback, {**doc, "id": new_id})
+        return from_doc(Setback, {**doc, "id": new_id})
 
     def update_setback(
         self,
@@ -275,7 +277,7 @@ class Workbook:
 
     def reflection(self, setback_id: int, chapter_id: str) -> Reflection | None:
         found = self.store.find("reflections", setback_id=setback_id, chapter_id=chapter_id)
-        return _build(Reflection, found[0]) if found else None
+        return from_doc(Reflection, found[0]) if found else None
 
     def reflections(self, setback_id: int | None = None) -> list[Reflection]:
         docs = (
@@ -283,7 +285,7 @@ class Workbook:
             if setback_id is None
             else self.store.find("reflections", setback_id=setback_id)
         )
-        return sorted((_build(Reflection, d) for d in docs), key=lambda r: r.updated, reverse=True)
+        return sorted((from_doc(Reflection, d) for d in docs), key=lambda r: r.updated, reverse=True)
 
     def status(self, setback_id: int, chapter_id: str) -> str:
         found = self.reflection(setback_id, chapter_id)
@@ -309,6 +311,9 @@ class Workbook:
             elif f.kind == "choice" and value not in f.options:
                 result.errors[f.id] = "choose one of the options"
             elif f.kind == "checklist":
+                if not isinstance(value, list):
+                    result.errors[f.id] = "expected a list of items"
+                    continue
                 for item in value:
                     due = item.get("due") if isinstance(item, dict) else None
                     if due:
@@ -408,11 +413,11 @@ class Workbook:
 
     def draft(self, setback_id: int, chapter_id: str) -> Draft | None:
         found = self.store.find("drafts", setback_id=setback_id, chapter_id=chapter_id)
-        return _build(Draft, found[0]) if found else None
+        return from_doc(Draft, found[0]) if found else None
 
     def drafts(self) -> list[Draft]:
         return sorted(
-            (_build(Draft, d) for d in self.store.all("drafts")),
+            (from_doc(Draft, d) for d in self.store.all("drafts")),
             key=lambda d: d.updated,
             reverse=True,
         )
@@ -490,7 +495,7 @@ class Workbook:
 
     def actions(self, setback_id: int | None = None, include_done: bool = False) -> list[ActionItem]:
         docs = self.store.all("actions") if setback_id is None else self.store.find("actions", setback_id=setback_id)
-        items = [_build(ActionItem, d) for d in docs]
+        items = [from_doc(ActionItem, d) for d in docs]
         if not include_done:
             items = [a for a in items if not a.done]
         return sorted(items, key=lambda a: (a.due is None, a.due or "", a.id))
