@@ -42,6 +42,9 @@ class ChapterScreen(Screen[None]):
         Binding("f5", "zoom", "Zoom", show=False, tooltip="Give the guide or the form the whole screen"),
         Binding("ctrl+f", "app.go('search')", "Search", priority=True, show=False),
         Binding("escape", "back", "Back"),
+        # Handled on arrival, so that keys typed right after a tab go to the next question.
+        Binding("tab", "app.focus_next", "Next question", priority=True, show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous question", priority=True, show=False),
     ]
     HELP_TITLE = "Chapter"
 
@@ -273,11 +276,17 @@ class ChapterScreen(Screen[None]):
         return True
 
     def action_save(self) -> None:
+        workbook_app(self).after_typing(self._save_now)
+
+    def _save_now(self) -> None:
         done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
         if self._save(done=done):
             self.notify("Saved." if not done else "Saved (still marked done).", title=self.chapter.title)
 
     def action_toggle_done(self) -> None:
+        workbook_app(self).after_typing(self._toggle_done_now)
+
+    def _toggle_done_now(self) -> None:
         done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
         if self._save(done=not done):
             self.notify("Marked done." if not done else "Marked as in progress.", title=self.chapter.title)
@@ -291,6 +300,9 @@ class ChapterScreen(Screen[None]):
             self.dismiss()
 
     def action_neighbour(self, step: int) -> None:
+        workbook_app(self).after_typing(lambda: self._go_to_neighbour(step))
+
+    def _go_to_neighbour(self, step: int) -> None:
         target = self.workbook.neighbour(self.chapter.id, step)
         if target is None:
             self.notify("This is the " + ("last" if step > 0 else "first") + " chapter.")

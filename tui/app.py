@@ -152,9 +152,25 @@ class WorkbookApp(App[None]):
             if isinstance(screen, ChapterScreen):
                 screen.write_draft()
 
+    def after_typing(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` once the keys already sent to the focused widget are applied.
+
+        Priority keys (ctrl+q, ctrl+s, ...) are handled as soon as they arrive,
+        while the keys typed just before them still wait in the focused
+        widget's queue: over a slow link both often come in one burst.
+        """
+        target = self.focused
+        if target is None:
+            callback()
+        else:
+            target.call_later(callback)
+
     async def action_quit(self) -> None:
-        self.flush_drafts()
-        self.exit()
+        def quit_now() -> None:
+            self.flush_drafts()
+            self.exit()
+
+        self.after_typing(quit_now)
 
     # -- navigation ------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from typing import Any, Self
 
 import orjson
 from filelock import FileLock, Timeout
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE
@@ -215,6 +215,7 @@ class OpenReport:
 
 
 Migration = Callable[["Store"], None]
+_Index = dict[tuple[Any, ...], list[dict[str, Any]]]
 MIGRATIONS: dict[int, Migration] = {}  # version N -> function bringing N up to N+1
 
 
@@ -259,6 +260,20 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _changing(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A Store method that changes the journal: locked, and readers' caches are dropped after it."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self.version += 1
+
+    return wrapper
+
+
 class Store:
     """A journal: TinyDB tables on durable storage, or in memory for tests.
 
@@ -271,6 +286,11 @@ class Store:
     ) -> None:
         """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None."""
         self.lock = threading.RLock()
+        self.version = 0  # counts changes; the read caches below are for one version
+        self._doc_cache: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        self._index_cache: dict[
+            tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[dict[str, Any]]]]
+        ] = {}
         self.folder = folder
         self.clock = clock
         self.report = OpenReport()
@@ -443,13 +463,26 @@ class Store:
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Group changes into one durable write, as one step no other thread sees half of."""
-        with self.lock, self._storage.batch():
-            yield
+        with self.lock:
+            try:
+                with self._storage.batch():
+                    yield
+            finally:
+                self.version += 1  # a failed batch reloads the journal from disk
+
+    def _docs(self, table: str) -> list[dict[str, Any]]:
+        """The table's documents (with ``id``), kept until the next change. Callers copy."""
+        cached = self._doc_cache.get(table)
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        docs = [{**doc, "id": doc.doc_id} for doc in self.db.table(table).all()]
+        self._doc_cache[table] = (self.version, docs)
+        return docs
 
     @_locked
     def all(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table, each with its ``id``."""
-        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).all()]
+        return [dict(doc) for doc in self._docs(table)]
 
     @_locked
     def get(self, table: str, doc_id: int) -> dict[str, Any] | None:
@@ -458,31 +491,47 @@ class Store:
 
     @_locked
     def find(self, table: str, **match: Any) -> list[dict[str, Any]]:
-        """Documents whose keys equal the given values."""
-        return [{**doc, "id": doc.doc_id} for doc in self.db.table(table).search(Query().fragment(match))]
+        """Documents whose keys equal the given values (from an index kept until the next change)."""
+        keys = tuple(sorted(match))
+        wanted = tuple(match[k] for k in keys)
+        entry = self._index_cache.get((table, keys))
+        if entry is None or entry[0] != self.version:
+            index: _Index = {}
+            for doc in self._docs(table):
+                try:
+                    index.setdefault(tuple(doc.get(k) for k in keys), []).append(doc)
+                except TypeError:  # an unhashable value (hand-edited journal): not findable by it
+                    continue
+            entry = (self.version, index)
+            self._index_cache[(table, keys)] = entry
+        try:
+            found = entry[1].get(wanted, [])
+        except TypeError:
+            return [dict(doc) for doc in self._docs(table) if all(doc.get(k) == v for k, v in match.items())]
+        return [dict(doc) for doc in found]
 
-    @_locked
+    @_changing
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         doc = {k: v for k, v in doc.items() if k != "id"}
         return int(self.db.table(table).insert(doc))
 
-    @_locked
+    @_changing
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Insert several documents in one table update (and one durable write)."""
         clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
         return [int(i) for i in self.db.table(table).insert_multiple(clean)]
 
-    @_locked
+    @_changing
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         fields = {k: v for k, v in fields.items() if k != "id"}
         self.db.table(table).update(fields, doc_ids=[doc_id])
 
-    @_locked
+    @_changing
     def remove(self, table: str, doc_ids: list[int]) -> None:
         if doc_ids:
             self.db.table(table).remove(doc_ids=doc_ids)
 
-    @_locked
+    @_changing
     def restore(self, backup: Path) -> None:
         """Replace the journal's contents with a backup (checked first); the current state is backed up."""
         if not isinstance(self._storage, DurableStorage):

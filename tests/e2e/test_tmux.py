@@ -1,0 +1,252 @@
+"""The installed app in a real terminal: tmux at 80x24, three terminal types, a slow link, resizes.
+
+Keys go in with ``tmux send-keys`` (exact bytes with ``-H``), the screen comes
+back with ``tmux capture-pane -p`` (``-e`` for colours), and what was saved is
+read from the journal on disk after the app has exited.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.content import load_chapters
+from tui.store import Store
+
+from ..conftest import FIXTURE_CHAPTERS
+from .conftest import SHIPPED_CONTENT, Tmux, app_command, find, open_first_chapter, quit_app, tab_to
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+EXTENDED_COLOUR = re.compile(r"(?:^|;)(?:38|48)[;:](?:5|2)[;:]")
+BASIC_COLOUR = re.compile(r"(?:^|;)(?:3[0-7]|4[0-7]|9[0-7]|10[0-7])(?:;|$)")
+
+
+def sgr_params(screen: str) -> list[str]:
+    return SGR.findall(screen)
+
+
+# -- a whole session, in three terminal types ------------------------------------
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen"])
+def test_name_a_setback_fill_a_chapter_save_and_quit(tmux: Tmux, tmp_path: Path, term: str) -> None:
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, term, config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Lost the Acme bid")
+
+    tmux.type("They picked a cheaper vendor.\nI never asked about budget.")
+    tmux.wait_for("I never asked about budget.")
+    tab_to(tmux, "A headline.")  # the one-line answer
+    tmux.type("Ask about budget first")
+    tmux.wait_for("Ask about budget first")
+    tab_to(tmux, "0 fine, 10 awful.")  # the 0-10 scale
+    tmux.type("3")
+    tmux.wait_for("10  3")
+    tmux.keys("C-s")
+    tmux.wait_for("Saved.")
+
+    colours = sgr_params(tmux.screen(colours=True))
+    assert any(BASIC_COLOUR.search(p) or EXTENDED_COLOUR.search(p) for p in colours), "no colour at all"
+    extended = [p for p in colours if EXTENDED_COLOUR.search(p)]
+    if term == "xterm-256color":
+        assert extended, "TERM=xterm-256color should get 256 (or true) colours"
+    else:
+        assert not extended, f"TERM={term} has 16 colours, yet the app sent {extended[:5]}"
+
+    quit_app(tmux)
+    with Store(data) as store:
+        setbacks = store.all("setbacks")
+        reflections = store.all("reflections")
+        drafts = store.all("drafts")
+    assert [s["title"] for s in setbacks] == ["Lost the Acme bid"]
+    assert len(reflections) == 1
+    answers = reflections[0]["answers"]
+    assert reflections[0]["chapter_id"] == "first"
+    assert answers["what"] == "They picked a cheaper vendor.\nI never asked about budget."
+    assert answers["headline"] == "Ask about budget first"
+    assert answers["feeling"] == 3
+    assert drafts == []  # saved, so nothing is left as a draft
+
+
+def test_80x24_in_16_colours_shows_guide_form_and_key_hints(tmux: Tmux, tmp_path: Path) -> None:
+    """The shipped first chapter, as seen on the smallest common terminal with 16 colours."""
+    chapter = load_chapters([SHIPPED_CONTENT])[0]
+    heading = next(line.lstrip("#").strip() for line in chapter.body.splitlines() if line.startswith("## "))
+    paragraph = next(line.strip() for line in chapter.body.splitlines() if line.strip() and line.strip()[0].isalpha())
+    guide_words = " ".join(paragraph.split()[:4])
+    label_words = " ".join(chapter.fields[0].label.split()[:3])
+
+    tmux.start(app_command(tmp_path / "journal", SHIPPED_CONTENT, "xterm", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Turned down for the staff role")
+    tmux.wait_for(heading, guide_words, label_words)
+    screen = tmux.wait_for_footer("Save", "Quit")
+    assert tmux.size() == (80, 24)
+    lines = screen.removesuffix("\n").split("\n")
+    assert len(lines) == 24 and all(len(line) <= 80 for line in lines), "\n".join(map(repr, lines))
+
+    # The guide (a heading and its text), the form (the first question) and the key hints.
+    guide_row = find(lines, guide_words)[0]
+    label_row = find(lines, label_words)[0]
+    assert guide_row < label_row, "at 80 columns the guide sits above the form"
+    footer = lines[-1]
+    assert "Save" in footer and "Quit" in footer, screen
+    assert "^s" in footer, "every action is on a key shown on screen"
+
+    colours = sgr_params(tmux.screen(colours=True))
+    assert any(BASIC_COLOUR.search(p) for p in colours), "no colours at all with TERM=xterm"
+    assert not [p for p in colours if EXTENDED_COLOUR.search(p)], "TERM=xterm must only get the 16 basic colours"
+    quit_app(tmux)
+
+
+# -- a slow link -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "escdelay",
+    [None, "1500"],
+    ids=["lone-escape-is-the-escape-key", "ESCDELAY-waits-for-the-rest"],
+)
+def test_keys_split_by_a_slow_link_never_lose_typed_text(tmux: Tmux, tmp_path: Path, escdelay: str | None) -> None:
+    data = tmp_path / "journal"
+    extra = {"ESCDELAY": escdelay} if escdelay else {}
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm", config_dir=tmp_path / "config", extra_env=extra))
+    open_first_chapter(tmux, "Slow link")
+
+    # One byte at a time, with the two bytes of "é" arriving apart.
+    for byte in b"caf":
+        tmux.raw(bytes([byte]))
+    tmux.raw("é".encode()[:1])
+    time.sleep(0.3)  # the link stalls mid-character
+    tmux.raw("é".encode()[1:])
+    tmux.type("\nline two")
+    tmux.wait_for("café", "line two")
+    typed = "café\nline two"
+
+    # The Up arrow (ESC [ A) split so that ESC arrives alone, well after the app's escape delay
+    # (100 ms by default) and well before ESCDELAY=1500.
+    tmux.raw(b"\x1b")
+    time.sleep(0.3)  # the stall between the bytes is what is tested
+    tmux.raw(b"[A")
+
+    if escdelay is None:
+        # A lone ESC is the Escape key: the chapter closes, keeping the text as a draft;
+        # "[A" then lands on the home screen, where it does nothing.
+        tmux.wait_for("unsaved draft", "Setbacks")
+        tmux.keys("c")  # continue where you left off
+        tmux.wait_for("Unsaved changes restored", "café", "line two")
+        expected = typed
+    else:
+        # The app waited for the rest of the sequence: it was the Up arrow, the form stays.
+        tmux.type("!")
+        shown = tmux.wait_for("café!", "line two")
+        assert "chapter 1 of" in shown
+        expected = "café!\nline two"
+    quit_app(tmux)
+
+    with Store(data) as store:
+        drafts = store.all("drafts")
+    assert [d["answers"]["what"] for d in drafts] == [expected]
+
+
+# -- resizes -----------------------------------------------------------------------
+
+
+def side_by_side(lines: list[str], guide: str, label: str) -> bool:
+    (g_row, g_col), (l_row, l_col) = find(lines, guide), find(lines, label)
+    return l_col > g_col + 30 and abs(l_row - g_row) <= 2
+
+
+def stacked(lines: list[str], guide: str, label: str) -> bool:
+    (g_row, _), (l_row, l_col) = find(lines, guide), find(lines, label)
+    return l_row > g_row and l_col < 5
+
+
+def test_resizes_keep_typed_text_and_adapt_the_layout(tmux: Tmux, tmp_path: Path) -> None:
+    data = tmp_path / "journal"
+    guide, label = "Intro text.", "What happened?"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Resized")
+    tmux.type("typed at 80x24")
+    screen = tmux.wait_for("typed at 80x24")
+    assert stacked(screen.split("\n"), guide, label)
+
+    typed = ["typed at 80x24"]
+    for cols, rows, layout in [(120, 40, side_by_side), (60, 20, stacked), (80, 24, stacked), (100, 30, side_by_side)]:
+        tmux.resize(cols, rows)
+        # Wait for the app to lay itself out at the new size, with every line still there.
+        deadline = time.monotonic() + 10
+        while True:
+            lines = tmux.lines()
+            try:
+                ok = layout(lines, guide, label) and all(t in "\n".join(lines) for t in typed)
+            except AssertionError:
+                ok = False
+            if ok and all(len(line) <= cols for line in lines):
+                break
+            assert time.monotonic() < deadline, f"no {layout.__name__} layout at {cols}x{rows}:\n" + "\n".join(lines)
+            time.sleep(0.05)
+        line = f"typed at {cols}x{rows}"
+        tmux.type("\n" + line)
+        typed.append(line)
+        tmux.wait_for(line)
+
+    tmux.keys("C-s")
+    tmux.wait_for("Saved.")
+    quit_app(tmux)
+    with Store(data) as store:
+        answers = store.all("reflections")[0]["answers"]
+        drafts = store.all("drafts")
+    assert answers["what"] == "\n".join(typed)
+    assert drafts == []
+
+
+# -- type-ahead: keys that arrive in one burst ------------------------------------------
+# Over SSH, keys typed while the link stalls arrive together, in one read. Textual hands
+# each key to the focused widget's own queue; the focus moving (Tab) and priority
+# bindings (ctrl+q) act before the keys queued ahead of them have been applied.
+
+LONG_ANSWER = "They chose a cheaper vendor, and I never asked about the budget in the first two calls."
+
+
+def test_keys_typed_right_after_tab_go_to_the_next_field(tmux: Tmux, tmp_path: Path) -> None:
+    """Over a slow link a Tab and the next answer arrive in one burst."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"))
+    open_first_chapter(tmux, "Type-ahead")
+    tmux.raw(f"first answer\t{LONG_ANSWER}".encode())
+    # The draft is written once the keys stop coming: everything typed has been applied then.
+    tmux.wait_for("unsaved")
+    quit_app(tmux)
+    with Store(data) as store:
+        answers = store.all("drafts")[0]["answers"]
+    assert (answers["what"], answers["headline"]) == ("first answer", LONG_ANSWER)
+
+
+def test_text_typed_right_before_ctrl_q_is_kept(tmux: Tmux, tmp_path: Path) -> None:
+    """ctrl+q is handled on arrival; the text that came just before it must still be kept."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"))
+    open_first_chapter(tmux, "Quit in a burst")
+    tmux.raw(LONG_ANSWER.encode() + b"\x11")  # ... and ctrl+q
+    assert tmux.wait_exit() == 0
+    with Store(data) as store:
+        drafts = [d["answers"]["what"] for d in store.all("drafts")]
+    assert drafts == [LONG_ANSWER]
+
+
+def test_text_typed_right_before_ctrl_s_is_saved(tmux: Tmux, tmp_path: Path) -> None:
+    """ctrl+s in the same burst as the text before it saves that text, not what was there before."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"))
+    open_first_chapter(tmux, "Save in a burst")
+    tmux.raw(LONG_ANSWER.encode() + b"\x13")  # ... and ctrl+s
+    tmux.wait_for("Saved.")
+    quit_app(tmux)
+    with Store(data) as store:
+        saved = [d["answers"]["what"] for d in store.all("reflections")]
+        drafts = store.all("drafts")
+    assert saved == [LONG_ANSWER]
+    assert drafts == []
