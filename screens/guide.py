@@ -39,7 +39,7 @@ class GuideView(VerticalScroll, can_focus=True):
 
     @property
     def complete(self) -> bool:
-        """Whether every section is rendered and mounted."""
+        """Whether every section is rendered (and, once the view is mounted, mounted too)."""
         return self._renderer.done
 
     def _section(self, index: int) -> Static:
@@ -50,7 +50,7 @@ class GuideView(VerticalScroll, can_focus=True):
         # Text of width x height characters wraps to at least `height` lines in a
         # pane no wider than the terminal: that much surely fills the first screen.
         size = self.app.size
-        self.sections = self._renderer.render(max(MIN_FIRST_CHARS, size.width * size.height))
+        self.sections += self._renderer.render(max(MIN_FIRST_CHARS, size.width * size.height))
         self._first = len(self.sections)
         for index in range(len(self.sections)):
             yield self._section(index)

@@ -164,3 +164,38 @@ def test_restore_refuses_a_bad_backup(data_dir: Path, tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="not a readable journal"):
             s.restore(bad)
         assert [d["title"] for d in s.all("setbacks")] == ["kept"]
+
+
+def test_read_caches_always_match_the_tables(tmp_path: Path) -> None:
+    """Random changes; after each, every lookup equals a plain scan of the table."""
+    import random
+
+    rng = random.Random(5)
+    with Store(tmp_path / "j") as s:
+        ids: list[int] = []
+        for step in range(400):
+            action = rng.choice(["insert", "insert", "update", "update", "remove", "batch"])
+            if action == "insert" or not ids:
+                ids.append(
+                    s.insert("drafts", {"setback_id": rng.randint(1, 4), "chapter_id": rng.choice("abc"), "n": step})
+                )
+            elif action == "update":
+                fields = {"n": step}
+                if rng.random() < 0.3:
+                    fields["chapter_id"] = rng.choice("abc")
+                s.update("drafts", rng.choice(ids), fields)
+            elif action == "remove":
+                victim = rng.choice(ids)
+                ids.remove(victim)
+                s.remove("drafts", [victim])
+            else:
+                with s.batch():
+                    ids.append(s.insert("drafts", {"setback_id": 1, "chapter_id": "a", "n": step}))
+                    s.update("drafts", ids[0], {"setback_id": rng.randint(1, 4)})
+            truth = [{**d, "id": d.doc_id} for d in s.db.table("drafts").all()]
+            for setback_id in range(1, 5):
+                for chapter_id in "abc":
+                    expected = [d for d in truth if d["setback_id"] == setback_id and d["chapter_id"] == chapter_id]
+                    assert s.find("drafts", setback_id=setback_id, chapter_id=chapter_id) == expected
+                assert s.find("drafts", setback_id=setback_id) == [d for d in truth if d["setback_id"] == setback_id]
+            assert s.all("drafts") == truth

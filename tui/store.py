@@ -261,7 +261,7 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _changing(method: Callable[..., Any]) -> Callable[..., Any]:
-    """A Store method that changes the journal: locked, and readers' caches are dropped after it."""
+    """A Store method that changes a table (its first argument, or all for none): locked, caches dropped."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
@@ -269,7 +269,7 @@ def _changing(method: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return method(self, *args, **kwargs)
             finally:
-                self.version += 1
+                self._changed(args[0] if args and isinstance(args[0], str) else None)
 
     return wrapper
 
@@ -286,7 +286,8 @@ class Store:
     ) -> None:
         """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None."""
         self.lock = threading.RLock()
-        self.version = 0  # counts changes; the read caches below are for one version
+        self.version = 0  # counts changes to any table
+        self._versions: dict[str, int] = {}  # counts changes per table; the read caches are per table version
         self._doc_cache: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._index_cache: dict[
             tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[dict[str, Any]]]]
@@ -467,16 +468,24 @@ class Store:
             try:
                 with self._storage.batch():
                     yield
-            finally:
-                self.version += 1  # a failed batch reloads the journal from disk
+            except BaseException:
+                self._changed(None)  # a failed batch reloads the journal from disk
+                raise
+
+    def _changed(self, table: str | None) -> None:
+        """Drop what is cached of ``table`` (of every table for None)."""
+        self.version += 1
+        for name in [table] if table is not None else list({*self._versions, *TABLES}):
+            self._versions[name] = self._versions.get(name, 0) + 1
 
     def _docs(self, table: str) -> list[dict[str, Any]]:
-        """The table's documents (with ``id``), kept until the next change. Callers copy."""
+        """The table's documents (with ``id``), kept until the table changes. Callers copy."""
+        version = self._versions.get(table, 0)
         cached = self._doc_cache.get(table)
-        if cached is not None and cached[0] == self.version:
+        if cached is not None and cached[0] == version:
             return cached[1]
         docs = [{**doc, "id": doc.doc_id} for doc in self.db.table(table).all()]
-        self._doc_cache[table] = (self.version, docs)
+        self._doc_cache[table] = (version, docs)
         return docs
 
     @_locked
@@ -494,15 +503,16 @@ class Store:
         """Documents whose keys equal the given values (from an index kept until the next change)."""
         keys = tuple(sorted(match))
         wanted = tuple(match[k] for k in keys)
+        version = self._versions.get(table, 0)
         entry = self._index_cache.get((table, keys))
-        if entry is None or entry[0] != self.version:
+        if entry is None or entry[0] != version:
             index: _Index = {}
             for doc in self._docs(table):
                 try:
                     index.setdefault(tuple(doc.get(k) for k in keys), []).append(doc)
                 except TypeError:  # an unhashable value (hand-edited journal): not findable by it
                     continue
-            entry = (self.version, index)
+            entry = (version, index)
             self._index_cache[(table, keys)] = entry
         try:
             found = entry[1].get(wanted, [])
@@ -510,10 +520,16 @@ class Store:
             return [dict(doc) for doc in self._docs(table) if all(doc.get(k) == v for k, v in match.items())]
         return [dict(doc) for doc in found]
 
-    @_changing
+    @_locked
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         doc = {k: v for k, v in doc.items() if k != "id"}
-        return int(self.db.table(table).insert(doc))
+        before = self._versions.get(table, 0)
+        try:
+            doc_id = int(self.db.table(table).insert(doc))
+        finally:
+            self._changed(table)
+        self._carry_caches(table, before, lambda docs: self._cache_add(table, docs, {**doc, "id": doc_id}))
+        return doc_id
 
     @_changing
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
@@ -521,10 +537,55 @@ class Store:
         clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
         return [int(i) for i in self.db.table(table).insert_multiple(clean)]
 
-    @_changing
+    @_locked
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         fields = {k: v for k, v in fields.items() if k != "id"}
-        self.db.table(table).update(fields, doc_ids=[doc_id])
+        before = self._versions.get(table, 0)
+        try:
+            self.db.table(table).update(fields, doc_ids=[doc_id])
+        finally:
+            self._changed(table)
+
+        def patch(docs: list[dict[str, Any]]) -> None:
+            for doc in docs:
+                if doc["id"] == doc_id:
+                    doc.update(fields)
+                    break
+
+        self._carry_caches(table, before, patch, changed_keys=set(fields))
+
+    def _cache_add(self, table: str, docs: list[dict[str, Any]], doc: dict[str, Any]) -> None:
+        docs.append(doc)
+        for (name, keys), (_, index) in self._index_cache.items():
+            if name == table:
+                with contextlib.suppress(TypeError):
+                    index.setdefault(tuple(doc.get(k) for k in keys), []).append(doc)
+
+    def _carry_caches(
+        self,
+        table: str,
+        before: int,
+        apply: Callable[[list[dict[str, Any]]], None],
+        changed_keys: set[str] | None = None,
+    ) -> None:
+        """Bring a table's caches, valid just before a change, up to date instead of dropping them.
+
+        Saving a chapter at 10,000 reflections then costs the write, not a re-read.
+        Indexes on keys the change touched are dropped (rebuilt on the next find).
+        """
+        cached = self._doc_cache.get(table)
+        if cached is None or cached[0] != before:
+            return
+        now = self._versions[table]
+        fresh = {key: entry for key, entry in self._index_cache.items() if key[0] == table and entry[0] == before}
+        if changed_keys is not None:
+            fresh = {key: entry for key, entry in fresh.items() if not changed_keys & set(key[1])}
+        for key in [key for key in self._index_cache if key[0] == table]:
+            del self._index_cache[key]
+        for key, (_, index) in fresh.items():
+            self._index_cache[key] = (now, index)
+        self._doc_cache[table] = (now, cached[1])
+        apply(cached[1])
 
     @_changing
     def remove(self, table: str, doc_ids: list[int]) -> None:

@@ -343,12 +343,12 @@ class Workbook:
             fid, message = next(iter(check.errors.items()))
             f = chapter.field(fid)
             raise ValueError(f"{f.label if f else fid}: {message}")
-        previous = self.reflection(setback_id, chapter_id)
         now = self._stamp()
-        kept = dict(previous.answers) if previous else {}
-        kept.update(answers)  # answers to fields the chapter no longer has stay
         status = "done" if done else "draft"
         with self.store.batch():
+            previous = self.reflection(setback_id, chapter_id)
+            kept = dict(previous.answers) if previous else {}
+            kept.update(answers)  # answers to fields the chapter no longer has stay
             if previous is None:
                 doc = {
                     "setback_id": setback_id,
@@ -373,9 +373,10 @@ class Workbook:
                 self.store.update("reflections", new_id, doc)
             self._sync_actions(setback_id, chapter, kept)
             self._remove_drafts(setback_id, chapter_id)
-        found = self.reflection(setback_id, chapter_id)
-        assert found is not None
-        return found
+        base = {"setback_id": setback_id, "chapter_id": chapter_id, "created": now}
+        if previous is not None:
+            base["created"] = previous.created
+        return from_doc(Reflection, {**base, **doc, "id": new_id})
 
     def _require_chapter(self, chapter_id: str) -> Chapter:
         chapter = self.chapter(chapter_id)

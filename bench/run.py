@@ -1,0 +1,1135 @@
+"""The benchmark suite: failforward against the floor (a bare Textual app) and its peers.
+
+    python bench/run.py [--quick] [--out docs/PERFORMANCE.md]
+
+Run by ``make bench``. It installs the peers (frogmouth, jrnl) with pip into
+their own venvs under ``bench/.venvs/`` (git-ignored; a peer that cannot be
+installed is reported in the table, never fatal), generates the workloads
+deterministically, measures everything side by side in one run, and rewrites
+``docs/PERFORMANCE.md``. Scratch journals live under ``bench/.venvs/scratch``,
+on the same disk as the checkout (never a tmpfs, where fsync would be free).
+
+``--quick`` takes one or two repetitions and skips the slowest peer runs: for
+trying the suite out, not for the document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENVS = BENCH / ".venvs"
+SCRATCH = VENVS / "scratch"
+PY = sys.executable
+KB = 1024
+GUIDE_SIZES = [3 * KB, 30 * KB, 300 * KB]
+JOURNAL_SIZES = [0, 1000, 10000]
+FRAME = 1 / 60  # one frame at 60 fps: a pause shorter than this does not hold a key back visibly
+
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+import workload  # noqa: E402  (after the path set-up)
+
+# -- numbers -----------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """Repeated timings in seconds (or any values), summarised by median and range."""
+
+    values: list[float] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.values) and not self.error
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def ms(self, digits: int = 0) -> str:
+        if not self.ok:
+            return self.error or "n/a"
+        lo, hi = min(self.values), max(self.values)
+        fmt = f"{{:.{digits}f}}"
+        if len(self.values) == 1:
+            return f"{fmt.format(self.median * 1000)} ms (1 run)"
+        return f"{fmt.format(self.median * 1000)} ms ({fmt.format(lo * 1000)}–{fmt.format(hi * 1000)})"
+
+
+def ratio(a: Series, b: Series) -> float | None:
+    return a.median / b.median if a.ok and b.ok and b.median > 0 else None
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# -- machine -----------------------------------------------------------------------
+
+
+def _first_line(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else ""
+
+
+def machine() -> dict[str, str]:
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    fs = ""
+    with contextlib.suppress(OSError):
+        best = ""
+        for line in Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if len(parts) > 2 and str(SCRATCH).startswith(parts[1]) and len(parts[1]) >= len(best):
+                best, fs = parts[1], f"{parts[2]} ({parts[0]} on {parts[1]})"
+    return {
+        "CPU": cpu,
+        "Cores": str(os.cpu_count()),
+        "Memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "Textual": version("textual"),
+        "Rich": version("rich"),
+        "markdown-it-py": version("markdown-it-py"),
+        "tmux": _first_line(["tmux", "-V"]) or "not installed",
+        "Scratch disk": fs or "unknown",
+    }
+
+
+# -- peers -------------------------------------------------------------------------
+
+
+@dataclass
+class Peer:
+    name: str
+    python: Path | None = None
+    bin: Path | None = None
+    version: str = ""
+    error: str = ""
+
+
+def install_peer(name: str, package: str, modules: list[str]) -> Peer:
+    """``package`` in ``bench/.venvs/NAME`` with pip, unless it is already there."""
+    venv = VENVS / name
+    python = venv / "bin" / "python"
+    probe = "import importlib.metadata as m; print(' '.join(f'{n} {m.version(n)}' for n in " + repr(modules) + "))"
+
+    def installed() -> str:
+        if not python.exists():
+            return ""
+        out = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=60)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    found = installed()
+    if not found:
+        log(f"installing {package} into {venv.relative_to(ROOT)}")
+        try:
+            if venv.exists():
+                shutil.rmtree(venv)
+            subprocess.run([PY, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
+            quiet = ["--quiet", "--disable-pip-version-check", "--retries", "1", "--timeout", "30"]
+            pip = subprocess.run(
+                [python, "-m", "pip", "install", *quiet, package],
+                capture_output=True,
+                text=True,
+                timeout=420,
+            )
+            if pip.returncode != 0:
+                lines = [x for x in (pip.stderr or pip.stdout).splitlines() if x.strip() and "Location" not in x]
+                return Peer(name, error=f"could not be installed ({lines[-1] if lines else 'pip failed'})")
+        except (OSError, subprocess.SubprocessError) as exc:
+            return Peer(name, error=f"could not be installed ({exc})")
+        found = installed()
+        if not found:
+            return Peer(name, error="installed, but does not import")
+    return Peer(name, python=python, bin=venv / "bin" / name, version=found)
+
+
+# -- processes -----------------------------------------------------------------------
+
+
+def base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        FAILFORWARD_CONFIG_DIR=str(SCRATCH / "config"),
+        FAILFORWARD_DATA_DIR=str(SCRATCH / "default-data"),
+        XDG_CONFIG_HOME=str(SCRATCH / "xdg-config"),
+        XDG_DATA_HOME=str(SCRATCH / "xdg-data"),
+        XDG_CACHE_HOME=str(SCRATCH / "xdg-cache"),
+    )
+    env.pop("TEXTUAL", None)  # no devtools
+    return env
+
+
+def headless_start(
+    python: Path | str, app: str, marker: str, args: list[str], profile: Path | None = None
+) -> tuple[float, dict[str, int]]:
+    """Seconds from starting the process to its first frame showing ``marker``, and its memory (bench/probe.py)."""
+    out = SCRATCH / "probe.json"
+    out.unlink(missing_ok=True)
+    env = base_env()
+    if profile is not None:
+        env["PROBE_PROFILE"] = str(profile)
+    # Standard input and output on a pseudo-terminal, as when a person starts the app
+    # (failforward refuses to start without a terminal); the headless driver never uses it.
+    leader, follower = os.openpty()
+    drain = threading.Thread(target=_drain, args=(leader,), daemon=True)
+    drain.start()
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [str(python), str(BENCH / "probe.py"), app, str(out), marker, *args],
+            env=env,
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        os.close(follower)
+        drain.join(timeout=5)
+        os.close(leader)
+    if not out.exists():
+        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
+        raise RuntimeError(f"{app} never showed {marker!r}: {tail[0]}")
+    data = json.loads(out.read_text())
+    return float(data.pop("painted")) - start, data
+
+
+def _drain(fd: int) -> None:
+    """Read a pseudo-terminal until it closes, so the process writing to it never blocks."""
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass
+
+
+class Tmux:
+    """A private tmux server (its own socket) for timing apps in a real terminal."""
+
+    def __init__(self) -> None:
+        self.socket = f"ffbench-{os.getpid()}"
+        self.path = ""
+        self.count = 0
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
+        if check and out.returncode != 0:
+            raise RuntimeError(f"tmux {args[0]}: {out.stderr.strip()}")
+        return out.stdout
+
+    def __enter__(self) -> Tmux:
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "-x", "120", "-y", "40", "sleep 86400")
+        self.tmux("set-option", "-g", "status", "off")
+        self.path = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.tmux("kill-server", check=False)
+        if self.path:
+            Path(self.path).unlink(missing_ok=True)
+
+    def first_screen(self, cmd: list[str], marker: str, env: dict[str, str], timeout: float = 60.0) -> float:
+        """Seconds from ``tmux new-session`` to ``marker`` in ``capture-pane -p``."""
+        self.count += 1
+        name = f"run{self.count}"
+        keep = ("FAILFORWARD_", "XDG_")
+        exports = [f"{k}={v}" for k, v in env.items() if k.startswith(keep)]
+        command = "exec env " + shlex.join([*exports, *cmd])
+        start = time.monotonic()
+        self.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
+        found = None
+        deadline = start + timeout
+        while time.monotonic() < deadline:
+            screen = self.tmux("capture-pane", "-p", "-t", name, check=False)
+            if marker in screen:
+                found = time.monotonic() - start
+                break
+            time.sleep(0.003)
+        pid_text = self.tmux("display-message", "-p", "-t", name, "#{pane_pid}", check=False).strip()
+        self.tmux("kill-session", "-t", name, check=False)
+        if pid_text.isdigit():  # wait for the app to leave (ours holds the journal's lock)
+            pid = int(pid_text)
+            for _ in range(500):
+                try:
+                    os.kill(pid, 0)
+                except OSError:
+                    break
+                time.sleep(0.01)
+            else:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        if found is None:
+            raise RuntimeError(f"{marker!r} did not appear within {timeout:.0f} s")
+        return found
+
+
+def inproc(kind: str, spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
+    proc = subprocess.run(
+        [PY, str(BENCH / "inproc.py"), kind, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=base_env(),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def timed_cli(cmd: list[str], reps: int, env: dict[str, str] | None = None, stdout_to: Path | None = None) -> Series:
+    """Wall time of a command, ``reps`` times; a failing command gives its first error line."""
+    series = Series()
+    for _ in range(reps):
+        sink = open(stdout_to, "wb") if stdout_to else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            start = time.monotonic()
+            proc = subprocess.run(
+                cmd, stdout=sink, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env or base_env(), timeout=300
+            )
+            elapsed = time.monotonic() - start
+        finally:
+            if stdout_to:
+                sink.close()  # type: ignore[union-attr]
+        if proc.returncode != 0:
+            err = proc.stderr.decode(errors="replace").strip().splitlines()
+            return Series(error=f"failed: {err[-1] if err else proc.returncode}")
+        series.values.append(elapsed)
+    return series
+
+
+def guarded(label: str, fn: Callable[[], Series]) -> Series:
+    try:
+        return fn()
+    except Exception as exc:  # a benchmark that breaks is reported, never fatal
+        log(f"{label}: {exc}")
+        return Series(error=f"error: {str(exc)[:120]}")
+
+
+# -- profiles ------------------------------------------------------------------------
+
+
+GENERIC = {  # event-loop plumbing: large cumulative times that say nothing about the cause
+    "invoke",
+    "_invoke",
+    "_process_messages",
+    "_process_messages_loop",
+    "_dispatch_message",
+    "_on_message",
+    "on_event",
+    "_run",
+    "_tick",
+    "_run_timer",
+    "_pre_process",
+    "_invoke_and_clear_callbacks",
+    "_on_timer_update",
+    "run",
+    "_run_once",
+    "run_forever",
+    "run_until_complete",
+    "post_message",
+    "_post_message",
+    "call_next",
+    "press",
+    "_press_keys",
+    "wait_for_idle",
+}
+
+
+def summarize_profile(path: Path, top: int = 8) -> str:
+    """The project's functions and Textual's by cumulative time, then the hottest functions by own time."""
+    stats = pstats.Stats(str(path))
+    rows = stats.stats  # type: ignore[attr-defined]
+    site = "site-packages/"
+
+    def where(key: tuple[str, int, str]) -> str:
+        file, line, func = key
+        if site in file:
+            file = file.split(site, 1)[1]
+        elif file.startswith(str(ROOT)):
+            file = file[len(str(ROOT)) + 1 :]
+        else:
+            file = Path(file).name if file != "~" else ""
+        return f"{file}:{line} {func}" if file else func
+
+    def ranked(keep: Callable[[tuple[str, int, str]], bool], column: int) -> list[tuple[Any, Any]]:
+        found = [(k, v) for k, v in rows.items() if keep(k)]
+        return sorted(found, key=lambda kv: kv[1][column], reverse=True)[:top]
+
+    ours = ranked(lambda k: k[0].startswith((str(ROOT / "tui"), str(ROOT / "screens"))) and k[2][0] != "<", 3)
+    textual = ranked(lambda k: f"{site}textual/" in k[0] and k[2] not in GENERIC and k[2][0] != "<", 3)
+    own = ranked(lambda k: True, 2)
+    total = max((v[3] for v in rows.values()), default=0.0)
+    lines = [f"profiled: {total * 1000:.0f} ms in all (cProfile makes Python code about 2x slower)"]
+    for title, found, column in (
+        ("cumulative, failforward:", ours, 3),
+        ("cumulative, Textual:", textual, 3),
+        ("own time, any code:", own, 2),
+    ):
+        if found:
+            lines.append(title)
+            lines += [f"  {v[column] * 1000:8.1f} ms  {v[1]:>8} calls  {where(k)}" for k, v in found]
+    return "\n".join(lines)
+
+
+# -- the run -------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    machine: dict[str, str] = field(default_factory=dict)
+    peers: dict[str, Peer] = field(default_factory=dict)
+    first: dict[str, dict[str, Series]] = field(default_factory=dict)  # app -> {"headless", "tmux"}
+    memory: dict[str, dict[str, int]] = field(default_factory=dict)
+    guide: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> renderer -> Series, bytes
+    switch: dict[str, Series] = field(default_factory=dict)
+    journals: dict[int, dict[str, Any]] = field(default_factory=dict)
+    cli: dict[str, Series] = field(default_factory=dict)
+    cli_notes: dict[str, str] = field(default_factory=dict)
+    startup_parts: dict[str, Series] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    load: tuple[float, float] = (0.0, 0.0)
+    runtime: float = 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one or two repetitions, skip the slowest runs")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"), help="the document to write")
+    args = parser.parse_args()
+    quick = args.quick
+    began = time.monotonic()
+    reps = 2 if quick else 5
+
+    res = Results(machine=machine())
+    res.load = (os.getloadavg()[0], 0.0)
+    if SCRATCH.exists():
+        shutil.rmtree(SCRATCH)
+    for sub in ("config", "xdg-config", "xdg-data", "xdg-cache"):
+        (SCRATCH / sub).mkdir(parents=True)
+
+    log("peers")
+    res.peers = {
+        "frogmouth": install_peer("frogmouth", "frogmouth", ["frogmouth", "textual"]),
+        "jrnl": install_peer("jrnl", "jrnl", ["jrnl"]),
+    }
+    frog, jrnl = res.peers["frogmouth"], res.peers["jrnl"]
+
+    # -- workloads -------------------------------------------------------------------
+    log("workloads: chapters and journals")
+    from tui.content import load_chapters
+    from tui.locations import shipped_content_dir
+
+    shipped = load_chapters([shipped_content_dir()])
+    largest_file = workload.largest_shipped_chapter()
+    largest = next(c for c in shipped if c.path.name == largest_file.name)
+    before_largest = shipped[shipped.index(largest) - 1] if shipped.index(largest) else None
+    texts: dict[str, Path] = {}
+    (SCRATCH / "texts").mkdir()
+    texts[f"shipped: {largest.id}"] = SCRATCH / "texts" / "shipped.md"
+    texts[f"shipped: {largest.id}"].write_text(largest.body)
+    for size in GUIDE_SIZES:
+        path = SCRATCH / "texts" / f"{size // KB}k.md"
+        path.write_text(workload.chapter_markdown(size))
+        texts[f"generated {size // KB} KB"] = path
+    generated = SCRATCH / "chapters"
+    ids = workload.write_chapter_folder(generated, GUIDE_SIZES)
+    journals: dict[int, Path] = {}
+    for count in JOURNAL_SIZES:
+        folder = SCRATCH / "journals" / f"j{count}"
+        info = workload.build_journal(folder, count, shipped)
+        journals[count] = folder
+        res.journals[count] = {"info": info}
+    last_title = max(shipped, key=lambda c: c.order).title
+    heading = next(line[3:].strip() for line in largest.body.splitlines() if line.startswith("## "))
+    floor_marker = "floor: a bare Textual app"
+
+    # -- first screen --------------------------------------------------------------------
+    log("first screen, headless")
+    apps: dict[str, tuple[Path | str, str, list[str], Peer | None]] = {
+        "floor": (PY, floor_marker, [], None),
+        "failforward": (PY, last_title, ["--data-dir", str(journals[0])], None),
+        "frogmouth": (frog.python or "", heading, [str(largest_file)], frog),
+    }
+    for name in apps:
+        res.first[name] = {"headless": Series(), "tmux": Series()}
+    for _ in range(reps + 2):  # interleaved, so a noisy moment hits every app alike
+        for name, (python, marker, app_args, peer) in apps.items():
+            series = res.first[name]["headless"]
+            if peer is not None and peer.error:
+                series.error = f"not measured: {peer.error}"
+                continue
+            try:
+                took, res.memory[name] = headless_start(
+                    python, "ours" if name == "failforward" else name, marker, app_args
+                )
+                series.values.append(took)
+            except Exception as exc:
+                series.error = f"error: {exc}"
+    if shutil.which("tmux"):
+        log("first screen, tmux")
+        commands = {
+            "floor": [PY, str(BENCH / "probe.py"), "floor", "--plain"],
+            "failforward": [str(Path(PY).parent / "failforward"), "--data-dir", str(journals[0])],
+            "frogmouth": [str(frog.bin), str(largest_file)],
+        }
+        with Tmux() as tmux:
+            for _ in range(reps):
+                for name, (_, marker, _, peer) in apps.items():
+                    series = res.first[name]["tmux"]
+                    if peer is not None and peer.error:
+                        series.error = f"not measured: {peer.error}"
+                        continue
+                    try:
+                        series.values.append(tmux.first_screen(commands[name], marker, base_env()))
+                    except Exception as exc:
+                        series.error = f"error: {exc}"
+    else:
+        for name in apps:
+            res.first[name]["tmux"].error = "tmux not installed"
+
+    # -- start-up, RSS, save, search by journal size ------------------------------------------
+    log("start-up by journal size (interleaved)")
+    for count in JOURNAL_SIZES:
+        res.journals[count]["start"] = Series()
+    for rep in range(reps):
+        for count in JOURNAL_SIZES:
+            row = res.journals[count]
+            if row["start"].error or (count >= 10000 and rep >= max(2, reps - 2)):
+                continue  # the 10k start-up takes seconds: fewer runs
+            try:
+                took, row["memory"] = headless_start(PY, "ours", last_title, ["--data-dir", str(journals[count])])
+                row["start"].values.append(took)
+            except Exception as exc:
+                row["start"].error = f"error: {exc}"
+    parts: list[dict[str, float]] = []
+    for _ in range(3):
+        with contextlib.suppress(Exception):
+            parts.append(inproc("startup_parts", {"journal": str(journals[0])}))
+    if parts:
+        res.startup_parts = {key: Series([p[key] for p in parts if key in p]) for key in parts[0]}
+    for count in JOURNAL_SIZES:
+        log(f"journal of {count} reflections: save, draft, search, typing")
+        row = res.journals[count]
+        try:
+            spec = {
+                "journal": str(journals[count]),
+                "scratch": str(SCRATCH / "work"),
+                "reps": reps,
+                "needles": ["mentor", "no such phrase", "Quarter plan"] * (1 if quick else 2),
+            }
+            data = inproc("store", spec)
+            row.update({k: Series(data[k]) for k in ("save", "draft", "search")}, hits=data["search_hits"])
+            row["open"] = data["open"]
+            typing = inproc("typing", {**spec, "reps": 3 if quick else reps})
+            for key in ("typing", "draft", "save", "gc"):
+                row[f"stall_{key}"] = Series(typing[key])
+        except Exception as exc:
+            log(f"store {count}: {exc}")
+            for key in ("save", "draft", "search", "stall_typing", "stall_draft", "stall_save"):
+                row[key] = Series(error=f"error: {str(exc)[:100]}")
+
+    # -- guide rendering ---------------------------------------------------------------------
+    log("chapter switch: GuideView vs Textual's Markdown")
+    for label, path in texts.items():
+        entry: dict[str, Any] = {"bytes": path.stat().st_size}
+        for renderer in ("ours", "textual"):
+            slow = renderer == "textual" and path.stat().st_size > 100 * KB
+            if slow and quick:
+                entry[renderer] = Series(error="skipped (--quick)")
+                continue
+            spec = {"file": str(path), "renderer": renderer, "reps": 1 if slow else reps, "budget": 30}
+
+            def measure(spec: dict[str, Any] = spec, renderer: str = renderer, entry: dict = entry) -> Series:
+                data = inproc("guide", spec)
+                entry[f"{renderer} settled"] = Series(data["settled"])
+                return Series(data["times"])
+
+            entry[renderer] = guarded(f"guide {label} {renderer}", measure)
+        res.guide[label] = entry
+    log("chapter switch: the real app, ctrl+n")
+    try:
+        pairs = [[ids[i], ids[i + 1]] for i in range(len(ids) - 1)]
+        data = inproc(
+            "switch",
+            {"data_dir": str(SCRATCH / "switch-data"), "content_dir": str(generated), "pairs": pairs, "reps": reps},
+        )
+        for size, cid in zip(GUIDE_SIZES, ids[1:], strict=True):
+            res.switch[f"generated {size // KB} KB"] = Series(data[cid]["times"])
+        if before_largest is not None:
+            data = inproc(
+                "switch",
+                {"data_dir": str(SCRATCH / "switch-data"), "pairs": [[before_largest.id, largest.id]], "reps": reps},
+            )
+            res.switch[f"shipped: {largest.id}"] = Series(data[largest.id]["times"])
+    except Exception as exc:
+        log(f"switch: {exc}")
+        for label in texts:
+            res.switch.setdefault(label, Series(error=f"error: {str(exc)[:100]}"))
+
+    # -- command line: export and jrnl ----------------------------------------------------------
+    log("command line: failforward export, jrnl")
+    failforward = str(Path(PY).parent / "failforward")
+    cli_reps = 2 if quick else 3
+    res.cli["failforward --version"] = timed_cli([failforward, "--version"], cli_reps)
+    helped = subprocess.run(
+        [failforward, "export", "--help"], capture_output=True, text=True, env=base_env(), stdin=subprocess.DEVNULL
+    )
+    if helped.returncode == 0:
+        formats = [("Markdown", [])] + ([("JSON", ["--format", "json"])] if "--format" in helped.stdout else [])
+        for name, extra in formats:
+            out = SCRATCH / f"export-{name.lower()}.out"
+            label = f"failforward export, 1,000 reflections, {name}"
+            res.cli[label] = timed_cli(
+                [failforward, "--data-dir", str(journals[1000]), "export", *extra], cli_reps, stdout_to=out
+            )
+            if out.exists() and res.cli[label].ok:
+                res.cli_notes[label] = f"{out.stat().st_size / 1e6:.1f} MB to stdout"
+    else:
+        res.cli["failforward export, 1,000 reflections"] = Series(
+            error="not available (`failforward export --help` failed: the subcommand is not there yet)"
+        )
+    if jrnl.error:
+        for key in ("jrnl: write one entry", "jrnl: read the last entry", "jrnl: export 1,000 entries"):
+            res.cli[key] = Series(error=f"not measured: jrnl {jrnl.error}")
+    else:
+        config = jrnl_journal(SCRATCH / "jrnl", 1000)
+        jr = [str(jrnl.bin), "--config-file", str(config)]
+        timed_cli([*jr, "-n", "1"], 1)  # lets jrnl upgrade its config file once
+        entry = " ".join(workload.WORDS[(i * 7) % len(workload.WORDS)] for i in range(230))
+        res.cli["jrnl: write one entry"] = timed_cli([*jr, f"Benchmark entry. {entry}"], cli_reps + 2)
+        res.cli["jrnl: read the last entry"] = timed_cli([*jr, "-n", "1"], cli_reps + 2)
+        res.cli["jrnl: export 1,000 entries"] = timed_cli([*jr, "--export", "markdown"], cli_reps)
+
+    # -- profiles of what misses its goal ---------------------------------------------------------
+    goals = evaluate(res)
+    missed = {g.key for g in goals if g.met is False}
+    log(f"profiles for the missed goals: {', '.join(sorted(missed)) or 'none'}")
+    profiles_dir = SCRATCH / "profiles"
+    profiles_dir.mkdir()
+    jobs = {
+        "first": ("probe", journals[0], []),
+        "startup": ("probe", journals[10000], []),
+        "guide": ("guide", {"file": str(texts["generated 30 KB"]), "renderer": "ours"}, []),
+        "save": (
+            "store",
+            {"journal": str(journals[10000]), "scratch": str(SCRATCH / "work"), "needles": []},
+            ["save", "draft"],
+        ),
+        "search": (
+            "store",
+            {"journal": str(journals[10000]), "scratch": str(SCRATCH / "work"), "needles": ["mentor"] * 3},
+            ["search"],
+        ),
+        "switch": (
+            "switch",
+            {"data_dir": str(SCRATCH / "switch-data"), "content_dir": str(generated), "pairs": [ids[1:3]]},
+            [],
+        ),
+    }
+    for key in sorted(missed & set(jobs)):
+        if quick and key == "startup":
+            continue
+        path = profiles_dir / f"{key}.prof"
+        kind, spec, only = jobs[key]
+        try:
+            if kind == "probe":
+                headless_start(PY, "ours", last_title, ["--data-dir", str(spec)], profile=path)
+            else:
+                inproc("profile", {"kind": kind, "out": str(path), "spec": spec, "only": only, "reps": 3})
+            res.profiles[key] = summarize_profile(path)
+        except Exception as exc:
+            res.profiles[key] = f"profile failed: {exc}"
+
+    res.load = (res.load[0], os.getloadavg()[0])
+    res.runtime = time.monotonic() - began
+    Path(args.out).write_text(render(res, goals, quick))
+    log(f"wrote {Path(args.out).relative_to(ROOT) if Path(args.out).is_relative_to(ROOT) else args.out}")
+    log(f"done in {res.runtime:.0f} s")
+    return 0
+
+
+def jrnl_journal(folder: Path, count: int) -> Path:
+    """A jrnl journal of ``count`` entries of about 1.5 KB, and a config for it."""
+    import random
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(workload.SEED)
+    entries = []
+    for n in range(count):
+        day = dt.date(2023, 1, 1) + dt.timedelta(days=n)
+        body = " ".join(rng.choice(workload.WORDS) for _ in range(230))
+        entries.append(f"[{day.isoformat()} 09:00] Entry {n}: a setback and what came of it.\n{body}\n")
+    (folder / "journal.txt").write_text("\n".join(entries) + "\n")
+    config = folder / "jrnl.yaml"
+    config.write_text(
+        "\n".join(
+            [
+                "colors: {body: none, date: none, tags: none, title: none}",
+                "default_hour: 9",
+                "default_minute: 0",
+                "editor: ''",
+                "encrypt: false",
+                "highlight: false",
+                "indent_character: '|'",
+                "journals:",
+                f"  default: {{journal: '{folder / 'journal.txt'}'}}",
+                "linewrap: 79",
+                "tagsymbols: '#@'",
+                "template: false",
+                "timeformat: '%Y-%m-%d %H:%M'",
+                "version: v4.0",
+                "",
+            ]
+        )
+    )
+    return config
+
+
+# -- goals ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Goal:
+    key: str
+    goal: str
+    figure: str
+    ratio: str
+    met: bool | None
+    by: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.met is None:
+            return "not measured"
+        return "met" if self.met else f"not met by {self.by}"
+
+
+def _over(value: float, limit: float, unit: str = "ms", scale: float = 1000) -> str:
+    return f"{(value - limit) * scale:.0f} {unit} ({(value / limit - 1) * 100:.0f} % over)"
+
+
+def evaluate(res: Results) -> list[Goal]:
+    goals: list[Goal] = []
+    # 1. first screen against the floor, headless and in tmux
+    for mode in ("headless", "tmux"):
+        ours, floor = res.first["failforward"][mode], res.first["floor"][mode]
+        r = ratio(ours, floor)
+        goal = Goal("first", f"first screen ({mode}) <= 1.25x the bare Textual app", "", fmt_ratio(r), None)
+        if r is not None:
+            goal.figure = f"{ours.median * 1000:.0f} ms vs floor {floor.median * 1000:.0f} ms"
+            goal.met = r <= 1.25
+            goal.by = f"{(ours.median - 1.25 * floor.median) * 1000:.0f} ms ({r / 1.25 * 100 - 100:.0f} % over 1.25x)"
+        goals.append(goal)
+    # 2. a 30 KB chapter painted in <= 50 ms, growing linearly
+    g30 = res.guide.get("generated 30 KB", {}).get("ours", Series())
+    g300 = res.guide.get("generated 300 KB", {}).get("ours", Series())
+    g3 = res.guide.get("generated 3 KB", {}).get("ours", Series())
+    goal = Goal("guide", "30 KB chapter painted in <= 50 ms", "", "", None)
+    if g30.ok:
+        md = res.guide["generated 30 KB"].get("textual", Series())
+        r = ratio(md, g30)
+        goal.figure = f"{g30.median * 1000:.0f} ms (GuideView: created, parsed, first frame)"
+        goal.ratio = f"Textual Markdown takes {fmt_ratio(r)} as long" if r else ""
+        goal.met = g30.median <= 0.050
+        goal.by = _over(g30.median, 0.050)
+    goals.append(goal)
+    app30 = res.switch.get("generated 30 KB", Series())
+    goal = Goal("switch", "30 KB chapter in the app: ctrl+n to the chapter screen painted <= 50 ms", "", "", None)
+    if app30.ok:
+        goal.figure = f"{app30.median * 1000:.0f} ms"
+        goal.ratio = f"{fmt_ratio(ratio(app30, g30))} the guide alone"
+        goal.met = app30.median <= 0.050
+        goal.by = _over(app30.median, 0.050)
+    goals.append(goal)
+    goal = Goal("linear", "chapter rendering grows linearly (10x the text: <= 15x the time)", "", "", None)
+    a30 = res.guide.get("generated 30 KB", {}).get("ours settled", Series())
+    a300 = res.guide.get("generated 300 KB", {}).get("ours settled", Series())
+    if g30.ok and g300.ok and a30.ok and a300.ok:
+        first, whole = g300.median / g30.median, a300.median / a30.median
+        sizes = (("3 KB", g3), ("30 KB", g30), ("300 KB", g300))
+        goal.figure = "first frame " + ", ".join(f"{name} {s.median * 1000:.0f} ms" for name, s in sizes if s.ok)
+        goal.figure += f"; all laid out 30 KB {a30.median * 1000:.0f} ms, 300 KB {a300.median * 1000:.0f} ms"
+        goal.ratio = f"300 KB / 30 KB: first frame {first:.1f}x, all laid out {whole:.1f}x"
+        goal.met = max(first, whole) <= 15
+        goal.by = f"{max(first, whole) / 10:.1f}x the linear growth"
+    goals.append(goal)
+
+    # 3. save <= 25 ms at 10k with fsync, never blocking typing
+    row = res.journals.get(10000, {})
+    save = row.get("save", Series())
+    goal = Goal("save", "durable save at 10k <= 25 ms (fsync)", "", "", None)
+    if save.ok:
+        base = res.journals.get(0, {}).get("save", Series())
+        goal.figure = f"{save.median * 1000:.0f} ms"
+        goal.ratio = f"{fmt_ratio(ratio(save, base))} the save at 0"
+        goal.met = save.median <= 0.025
+        goal.by = _over(save.median, 0.025)
+    goals.append(goal)
+    draft, ctrl_s = row.get("stall_draft", Series()), row.get("stall_save", Series())
+    goal = Goal("blocking", "saving never blocks typing at 10k (event-loop stalls < 1 frame, 16.7 ms)", "", "", None)
+    if draft.ok and ctrl_s.ok:
+        worst = max(draft.median, ctrl_s.median)
+        typing = row.get("stall_typing", Series())
+        goal.figure = (
+            f"stall while the draft is written {draft.median * 1000:.0f} ms, after ctrl+s {ctrl_s.median * 1000:.0f} ms"
+        )
+        collections = row.get("stall_gc", Series())
+        if typing.ok:
+            goal.figure += f"; typing alone {typing.median * 1000:.0f} ms"
+        if collections.ok:
+            goal.figure += f"; longest garbage collection {max(collections.values) * 1000:.0f} ms"
+        goal.ratio = f"{worst / FRAME:.1f} frames"
+        goal.met = worst <= FRAME
+        goal.by = f"{(worst - FRAME) * 1000:.0f} ms"
+    goals.append(goal)
+    # 4. search over 10k <= 50 ms
+    search = row.get("search", Series())
+    goal = Goal("search", "search over 10k reflections <= 50 ms", "", "", None)
+    if search.ok:
+        goal.figure = f"{search.median * 1000:.0f} ms (substring over Store.all)"
+        goal.ratio = f"{search.median / 0.050:.2f}x the budget"
+        goal.met = search.median <= 0.050
+        goal.by = _over(search.median, 0.050)
+    goals.append(goal)
+    # 5. start-up with 10k <= 1.3x start-up with none
+    s0, s10 = res.journals.get(0, {}).get("start", Series()), row.get("start", Series())
+    goal = Goal("startup", "start-up with 10k <= 1.3x start-up with none", "", "", None)
+    r = ratio(s10, s0)
+    if r is not None:
+        goal.figure = f"{s10.median * 1000:.0f} ms vs {s0.median * 1000:.0f} ms"
+        goal.ratio = fmt_ratio(r)
+        goal.met = r <= 1.3
+        goal.by = f"{(s10.median - 1.3 * s0.median) * 1000:.0f} ms ({r / 1.3:.1f}x the allowance)"
+    goals.append(goal)
+    # 6. RSS at 10k <= 150 MB
+    mem = row.get("memory")
+    goal = Goal("rss", "RSS at 10k <= 150 MB (peak while starting)", "", "", None)
+    if mem:
+        peak = max(mem.get("hwm_kb", 0), mem.get("rss_kb", 0)) / 1024
+        floor_mem = res.memory.get("floor", {}).get("rss_kb", 0) / 1024
+        goal.figure = f"peak {peak:.0f} MB, {mem.get('rss_kb', 0) / 1024:.0f} MB at first screen"
+        goal.ratio = f"{peak / 150:.2f}x the budget" + (f"; floor app {floor_mem:.0f} MB" if floor_mem else "")
+        goal.met = peak <= 150
+        goal.by = f"{peak - 150:.0f} MB ({(peak / 150 - 1) * 100:.0f} % over)"
+    goals.append(goal)
+    return goals
+
+
+# -- the document --------------------------------------------------------------------------
+
+
+WHY = {
+    "first": """\
+The table of start-up steps above says where the time goes: importing failforward's own
+modules and libraries (TinyDB, markdown-it, YAML, every screen: `tui.app` imports the
+chapter screen and its form widgets before anything is shown), then loading and validating
+every chapter, which parses each chapter body with markdown-it although the home screen
+needs only the titles. Then the home screen is richer than the floor (two option lists, a
+footer) and fills its lists twice (`HomeScreen.on_mount` and `on_screen_resume` both call
+`refresh_lists`). Candidates (tui/content.py, tui/app.py, screens/home.py): parse chapter
+bodies on first use, import the chapter screen lazily, and refresh the home lists once.""",
+    "startup": """\
+The home screen's start-up work grows with the journal: `HomeScreen.refresh_lists` asks
+`Workbook.progress` for every setback (589 at 10k), and each call builds a `Reflection`
+for each of that setback's records (`Workbook.reflections`, through `Store.find`);
+`refresh_status` then sorts every reflection and draft to offer "continue where you left
+off"; the option list lays out a line per setback; and `refresh_lists` runs twice at start
+(`HomeScreen.on_mount` and `on_screen_resume` both call it). Reading and parsing the 16 MB
+file is a small part. Fix (tui/workbook.py, screens/home.py): the progress of every setback
+in one pass over the reflections, one refresh at start.""",
+    "save": """\
+A save rewrites the whole journal: the store serialises every table with orjson (16 MB at
+10k), writes a temp file, fsyncs it, renames it over the journal and fsyncs the folder, so
+the cost grows with the journal. Before writing, `Workbook.save_reflection` and
+`save_draft` look the reflection and the draft up through `Store.find`, which copies the
+matching TinyDB documents. Fix (tui/store.py, tui/workbook.py): write only what changed
+(an append-only log, or one file per setback), so no save serialises the whole journal.""",
+    "blocking": """\
+Three things hold the event loop while someone types into a chapter of a 10k journal:
+Python's full garbage collections, which scan every object, the journal's hundreds of
+thousands of dicts and lists included (the longest one is in the goal's row); the draft
+write, done in a worker thread but holding the GIL while `orjson.dumps` serialises the
+whole journal in one C call (about 20 ms at 16 MB here), and while TinyDB copies records in
+Python; and ctrl+s, which saves on the event loop itself (`ChapterScreen._save_now`).
+Fixes: `gc.freeze()` once the journal is loaded (tui/app.py or tui/cli.py: in a trial it
+removed the typing stalls at 10k), saves that serialise only what changed, and the ctrl+s
+save in the worker too.""",
+    "search": """\
+There is no search feature yet; this is the obvious implementation (`search_answers` in
+bench/inproc.py): `Store.all` copies every reflection out of TinyDB (TinyDB builds a
+`Document` per record, the store a new dict with its id), then each answer set is joined
+and case-folded. A search over the store's in-memory data without the copies, or an index
+of the answers' words, would be well under the budget.""",
+    "guide": """\
+Before its first frame the guide parses the block structure of the whole chapter with
+markdown-it, parses and renders the inline Markdown of the sections that fill the first
+screen, mounts them, and Textual lays them out and paints on its next frame (up to 16 ms
+later at 60 fps). The sections below follow right after the first frame.""",
+    "switch": """\
+The guide is a small part of a chapter switch: most of the time goes into Textual building
+the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
+lists per question), the footer recomposing its key hints, applying the CSS to every new
+widget and laying the screen out, as the profile shows. Candidates (screens/chapter.py,
+screens/fields.py): keep the chapter screen and swap its content instead of building a
+new screen per chapter, and build the form's widgets once per field kind.""",
+    "linear": """\
+Our renderer is one pass over markdown-it's tokens; growth beyond linear comes from
+Textual's layout of many sections.""",
+    "rss": """\
+TinyDB keeps the whole journal as Python dicts in memory; orjson's parse of the file and
+the copies TinyDB makes on reads add to the peak while starting.""",
+}
+
+
+def render(res: Results, goals: list[Goal], quick: bool) -> str:
+    out: list[str] = []
+    add = out.append
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    add("# Performance")
+    add("")
+    add(
+        f"Generated by `make bench` (`bench/run.py`) on {when} in {res.runtime / 60:.1f} minutes. "
+        "Do not edit by hand: the next run rewrites this file. Times are medians of the runs, "
+        "with the fastest and slowest in brackets; every ratio compares figures measured side by "
+        "side in this same run."
+    )
+    if quick:
+        add("")
+        add("**This is a `--quick` run (one or two repetitions, slow peer runs skipped): not for comparison.**")
+    add("")
+    add("## Machine")
+    add("")
+    add("| | |")
+    add("|---|---|")
+    for key, value in res.machine.items():
+        add(f"| {key} | {value} |")
+    for name, peer in res.peers.items():
+        add(f"| {name} (peer) | {peer.version or peer.error} |")
+    add(f"| Load average (1 min) | {res.load[0]:.2f} at the start, {res.load[1]:.2f} at the end |")
+    add("")
+    add("## Goals")
+    add("")
+    add("| Goal | Figure | Ratio | Verdict |")
+    add("|---|---|---|---|")
+    for g in goals:
+        add(f"| {g.goal} | {g.figure or 'n/a'} | {g.ratio or 'n/a'} | {g.verdict} |")
+    add("")
+    add("## Time to first screen")
+    add("")
+    add(
+        "From starting the process to the first frame that shows the app's content, at 120x40. "
+        "The floor is a bare Textual app (a `Header` and a `Static`) on the same Textual; "
+        f"frogmouth opens the largest shipped chapter file (`content/{workload.largest_shipped_chapter().name}`) "
+        "with its own Textual; failforward opens on an empty journal and shows its home screen."
+    )
+    add("")
+    add("| App | Headless | vs floor | In tmux | vs floor | RSS at first screen |")
+    add("|---|---|---|---|---|---|")
+    floor = res.first["floor"]
+    for name, modes in res.first.items():
+        mem = res.memory.get(name, {})
+        rss = f"{mem['rss_kb'] / 1024:.0f} MB" if mem.get("rss_kb") else "n/a"
+        headless, tmux = modes["headless"], modes["tmux"]
+        add(
+            f"| {name} | {headless.ms()} | {fmt_ratio(ratio(headless, floor['headless']))} "
+            f"| {tmux.ms()} | {fmt_ratio(ratio(tmux, floor['tmux']))} | {rss} |"
+        )
+    add("")
+    if res.startup_parts:
+        add("")
+        add(
+            "What failforward does before its first frame that the floor does not, each step timed "
+            "alone in a fresh process (median of 3):"
+        )
+        add("")
+        add("| Step | Time |")
+        add("|---|---|")
+        for step, series in res.startup_parts.items():
+            add(f"| {step} | {series.ms()} |")
+    add("")
+    add("## Chapter switch")
+    add("")
+    add(
+        "GuideView and Textual's `Markdown` widget on the same text, in the same bare app at "
+        "120x40. First frame: from creating the widget (parsing included) to the first frame "
+        "that shows it (for GuideView, the sections that fill the first screen; for Markdown, "
+        "its first batch of up to 200 blocks). All laid out: to the last frame before the app "
+        "is idle again, with every section or block mounted, laid out and painted; until then "
+        "the event loop is busy and keys wait. The last column is the real app: from pressing "
+        "ctrl+n on the previous chapter to the first frame of the next chapter's screen (guide "
+        "and form)."
+    )
+    add("")
+    add(
+        "| Chapter | Size | GuideView: first frame | GuideView: all laid out | Markdown: first frame "
+        "| Markdown: all laid out | Markdown / GuideView (first, all) | ctrl+n in the app |"
+    )
+    add("|---|---|---|---|---|---|---|---|")
+    for label, entry in res.guide.items():
+        ours, md = entry.get("ours", Series()), entry.get("textual", Series())
+        ours_all = entry.get("ours settled", Series(error="n/a"))
+        md_all = entry.get("textual settled", Series(error=md.error or "n/a"))
+        sw = res.switch.get(label, Series(error="n/a"))
+        add(
+            f"| {label} | {entry['bytes'] / KB:.1f} KB | {ours.ms()} | {ours_all.ms()} | {md.ms()} | {md_all.ms()} "
+            f"| {fmt_ratio(ratio(md, ours))}, {fmt_ratio(ratio(md_all, ours_all))} | {sw.ms()} |"
+        )
+    add("")
+    add("## Journal size")
+    add("")
+    add(
+        "Journals of 0, 1,000 and 10,000 reflections of about 1.5 KB each (17 per setback), on a "
+        "real folder. Start-up: process start to the home screen's first frame, headless. Save: "
+        "`Workbook.save_reflection` (one durable write: temp file, fsync, rename, fsync of the "
+        "folder). Draft: `Workbook.save_draft`, written after each pause in typing. Longest "
+        "stall: in the app, a watcher on the event loop notes the longest time it could not run "
+        "(a key typed then waits that long) while typing a few keys, in the pause after typing "
+        "(when the draft is written) and after ctrl+s (until the save is done). Search: "
+        "case-folded substring over every "
+        "reflection's answers via `Store.all` (there is no search feature yet: this is the "
+        "obvious implementation)."
+    )
+    add("")
+    add(
+        "| Reflections | File | Start-up | vs 0 | RSS at first screen (peak) | Save | Draft | "
+        "Longest stall: typing / draft / ctrl+s | Search |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|")
+    base = res.journals.get(0, {}).get("start", Series())
+    for count, row in res.journals.items():
+        info, mem = row["info"], row.get("memory", {})
+        rss = f"{mem.get('rss_kb', 0) / 1024:.0f} MB ({mem.get('hwm_kb', 0) / 1024:.0f} MB)" if mem else "n/a"
+        start = row.get("start", Series(error="n/a"))
+        missing = Series(error="n/a")
+        add(
+            f"| {count:,} | {info['bytes'] / 1e6:.1f} MB | {start.ms()} | {fmt_ratio(ratio(start, base))} | {rss} "
+            f"| {row.get('save', missing).ms(1)} | {row.get('draft', missing).ms(1)} "
+            f"| {' / '.join(row.get(f'stall_{k}', missing).ms() for k in ('typing', 'draft', 'save'))} "
+            f"| {row.get('search', missing).ms(1)} |"
+        )
+    add("")
+    add("## Command line")
+    add("")
+    add(
+        "Wall time of the whole process. jrnl (a journaling CLI) works on a plain-text journal "
+        "of 1,000 entries of about 1.5 KB, set up non-interactively with `--config-file`. "
+        "failforward has no command to write an entry: its writes happen in the app (see the "
+        "save and draft columns above, on a journal of the same size); `failforward export` "
+        "reads a journal of 1,000 reflections."
+    )
+    add("")
+    add("| Command | Time |")
+    add("|---|---|")
+    for label, series in res.cli.items():
+        note = f" ({res.cli_notes[label]})" if label in res.cli_notes else ""
+        add(f"| {label} | {series.ms()}{note} |")
+    add("")
+    missed = [g for g in goals if g.met is False]
+    add("## Why the missed goals are missed")
+    add("")
+    if not missed:
+        add("Every measured goal is met.")
+    seen: set[str] = set()
+    for g in missed:
+        if g.key in seen:
+            continue
+        seen.add(g.key)
+        add(f"### {g.goal}: {g.verdict}")
+        add("")
+        add("*Analysis written with the suite (issue 8); the profile below, from this run, shows the code as it is.*")
+        add("")
+        add(WHY.get(g.key, ""))
+        if g.key in res.profiles:
+            add("")
+            add("cProfile of one run, in this run:")
+            add("")
+            add("```")
+            add(res.profiles[g.key])
+            add("```")
+        add("")
+    add("## How it is measured")
+    add("")
+    notes = [
+        "Headless first screen: `bench/probe.py` starts the app through its real entry point "
+        "with Textual's headless driver at 120x40 and turns each frame into text itself (the "
+        "headless driver skips only that step), stopping at the first frame that shows a known "
+        "string: the last chapter title on failforward's home screen, the first heading of the "
+        "chapter in frogmouth, the Static's text in the floor app.",
+        "tmux first screen: `tmux new-session` on a private server, then `capture-pane -p` "
+        "every few milliseconds until the same string appears; this includes tmux's own "
+        "start-up of the pane and the polling interval.",
+        "Runs of different apps are interleaved so a noisy moment hits all of them; each "
+        "in-process measurement runs in a fresh interpreter (`bench/inproc.py`).",
+        "Chapters are generated deterministically (`bench/workload.py`): headings, paragraphs "
+        "with bold, italic, inline code and links, bullet lists with nesting, ordered lists, "
+        "code blocks and quotes.",
+        "Journals are generated with `Workbook.add_setback` and one batched insert of "
+        "reflections shaped like `Workbook.save_reflection`'s.",
+        "frogmouth shows a document where failforward shows its home screen: the comparison is "
+        "of two Textual apps opening on real content, not of the same screen.",
+        "Textual's Markdown widget on 300 KB runs once (it takes tens of seconds).",
+        "GuideView renders and mounts the sections that fill the first screen before its "
+        "first frame and the rest right after it (screens/guide.py); rendering parses a "
+        "block's inline Markdown only when its section is rendered (screens/markdown.py).",
+        "A save that stalls the event loop for less than one frame (16.7 ms) is counted as not blocking typing.",
+    ]
+    if res.load[0] > 0.7 or res.load[1] > 0.7:
+        notes.append(
+            f"The machine was busy during this run (load average {res.load[0]:.2f} at the start, "
+            f"{res.load[1]:.2f} at the end, on {res.machine.get('Cores')} cores): other processes "
+            "shared the CPU and the disk, so absolute times are noisy and wide ranges mean "
+            "interference. Ratios measured side by side suffer less. A run on a quiet machine "
+            "regenerates this file."
+        )
+    for note in notes:
+        add(f"- {note}")
+    add("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
