@@ -17,6 +17,7 @@ from screens.base import workbook_app
 from screens.dialogs import ConfirmDialog
 from screens.setback import SetbackDialog
 from tui.store import SaveError
+from tui.workbook import Progress
 
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
 
@@ -54,7 +55,7 @@ class HomeScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.refresh_lists()
+        # The lists are filled by on_screen_resume, which also runs when the screen first shows.
         setbacks = self.query_one("#setbacks", OptionList)
         if self.app_.workbook.setbacks():
             setbacks.focus()
@@ -83,8 +84,9 @@ class HomeScreen(Screen[None]):
         keep = select if select is not None else self.selected_setback
         setbacks.clear_options()
         items = workbook.setbacks()
+        progress = workbook.progress_all()
         for s in items:
-            p = workbook.progress(s.id)
+            p = progress.get(s.id) or Progress(0, 0, len(workbook.chapters))
             when = f" · {s.date}" if s.date else ""
             line = Content.assemble((s.title, "bold"), f"\n{p.done}/{p.total} done{when}")
             setbacks.add_option(Option(line, id=str(s.id)))

@@ -148,3 +148,14 @@ def test_search_finds_answers_case_insensitively(workbook: Workbook) -> None:
     assert found == {("first", "what"): "Deadline", ("second", "plan"): "deadline"}
     assert workbook.search("   ") == ([], 0)
     assert workbook.search("nowhere")[1] == 0
+
+
+def test_progress_of_all_setbacks_in_one_pass_matches_each(workbook: Workbook) -> None:
+    a = workbook.add_setback("a")
+    b = workbook.add_setback("b")
+    workbook.save_reflection(a.id, "first", {"what": "x"}, done=True)
+    workbook.save_reflection(a.id, "second", {"tags": ["a"]})
+    workbook.save_reflection(b.id, "second", {"tags": ["b"]})
+    everything = workbook.progress_all()
+    assert everything == {a.id: workbook.progress(a.id), b.id: workbook.progress(b.id)}
+    assert (everything[a.id].done, everything[a.id].started, everything[a.id].total) == (1, 2, 2)

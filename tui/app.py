@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import os
 import signal
 import sys
@@ -54,6 +55,9 @@ class WorkbookApp(App[None]):
 
         self.push_screen(HomeScreen())
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        # The journal and the app's own objects live as long as the app: keep the
+        # garbage collector from walking them again and again (long pauses at 10k).
+        gc.freeze()
         if not self.is_headless:
             self._watch_terminal()
         report = self.workbook.store.report

@@ -109,13 +109,14 @@ class Chapter:
         return self._field_index.get(field_id)
 
 
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").use(front_matter_plugin)
+# Only the front matter is wanted here (the guide is rendered later, on demand): the
+# "zero" preset keeps markdown-it from working through the whole body at start-up.
+_FRONT_MATTER = MarkdownIt("zero").use(front_matter_plugin)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """The parsed front matter and the Markdown body of a chapter file."""
-    tokens = _markdown().parse(text)
+    tokens = _FRONT_MATTER.parse(text)
     if not tokens or tokens[0].type != "front_matter":
         raise ContentError(path, "no front matter: the file must start with a '---' line")
     token = tokens[0]

@@ -558,6 +558,18 @@ class Workbook:
         statuses = [r.status for r in self.reflections(setback_id) if r.chapter_id in self._by_id]
         return Progress(statuses.count("done"), len(statuses), len(self.chapters))
 
+    def progress_all(self) -> dict[int, Progress]:
+        """Progress of every setback that has reflections, in one pass over the journal."""
+        out: dict[int, Progress] = {}
+        total = len(self.chapters)
+        for doc in self.store.all("reflections"):
+            if doc.get("chapter_id") not in self._by_id:
+                continue
+            p = out.setdefault(doc["setback_id"], Progress(0, 0, total))
+            p.started += 1
+            p.done += doc.get("status") == "done"
+        return out
+
     def last_opened(self) -> tuple[int, str] | None:
         """The (setback, chapter) written in most recently: where to continue."""
         latest: list[tuple[str, int, str]] = [(r.updated, r.setback_id, r.chapter_id) for r in self.reflections()]
