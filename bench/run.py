@@ -830,7 +830,7 @@ def evaluate(res: Results) -> list[Goal]:
     search = row.get("search", Series())
     goal = Goal("search", "search over 10k reflections <= 50 ms", "", "", None)
     if search.ok:
-        goal.figure = f"{search.median * 1000:.0f} ms (substring over Store.all)"
+        goal.figure = f"{search.median * 1000:.0f} ms (Workbook.search)"
         goal.ratio = f"{search.median / 0.050:.2f}x the budget"
         goal.met = search.median <= 0.050
         goal.by = _over(search.median, 0.050)
@@ -865,45 +865,35 @@ def evaluate(res: Results) -> list[Goal]:
 WHY = {
     "first": """\
 The table of start-up steps above says where the time goes: importing failforward's own
-modules and libraries (TinyDB, markdown-it, YAML, every screen: `tui.app` imports the
-chapter screen and its form widgets before anything is shown), then loading and validating
-every chapter, which parses each chapter body with markdown-it although the home screen
-needs only the titles. Then the home screen is richer than the floor (two option lists, a
-footer) and fills its lists twice (`HomeScreen.on_mount` and `on_screen_resume` both call
-`refresh_lists`). Candidates (tui/content.py, tui/app.py, screens/home.py): parse chapter
-bodies on first use, import the chapter screen lazily, and refresh the home lists once.""",
+modules and libraries (TinyDB, orjson, markdown-it, YAML, the screens), then reading and
+validating every chapter's front matter (the guide bodies are parsed only when a chapter
+is shown), opening the journal, and a home screen richer than the floor (two option lists,
+a status line, a footer). Importing is the largest part; candidates are importing the
+chapter, journal and search screens only when first opened.""",
     "startup": """\
-The home screen's start-up work grows with the journal: `HomeScreen.refresh_lists` asks
-`Workbook.progress` for every setback (589 at 10k), and each call builds a `Reflection`
-for each of that setback's records (`Workbook.reflections`, through `Store.find`);
-`refresh_status` then sorts every reflection and draft to offer "continue where you left
-off"; the option list lays out a line per setback; and `refresh_lists` runs twice at start
-(`HomeScreen.on_mount` and `on_screen_resume` both call it). Reading and parsing the 16 MB
-file is a small part. Fix (tui/workbook.py, screens/home.py): the progress of every setback
-in one pass over the reflections, one refresh at start.""",
+What still grows with the journal at start: reading and parsing the 16 MB file (orjson),
+TinyDB turning it into tables, the store building its read cache and index the first time
+the home screen asks for the setbacks and their progress (one pass over the reflections),
+and the option list laying out a line per setback (589 at 10k). A journal split per
+setback, read on demand, would keep start-up flat.""",
     "save": """\
 A save rewrites the whole journal: the store serialises every table with orjson (16 MB at
 10k), writes a temp file, fsyncs it, renames it over the journal and fsyncs the folder, so
-the cost grows with the journal. Before writing, `Workbook.save_reflection` and
-`save_draft` look the reflection and the draft up through `Store.find`, which copies the
-matching TinyDB documents. Fix (tui/store.py, tui/workbook.py): write only what changed
-(an append-only log, or one file per setback), so no save serialises the whole journal.""",
+the cost grows with the journal (the look-ups before the write use the store's in-memory
+index and cost well under a millisecond). The remaining fix is to write only what changed
+(an append-only log, or one file per setback).""",
     "blocking": """\
-Three things hold the event loop while someone types into a chapter of a 10k journal:
-Python's full garbage collections, which scan every object, the journal's hundreds of
-thousands of dicts and lists included (the longest one is in the goal's row); the draft
-write, done in a worker thread but holding the GIL while `orjson.dumps` serialises the
-whole journal in one C call (about 20 ms at 16 MB here), and while TinyDB copies records in
-Python; and ctrl+s, which saves on the event loop itself (`ChapterScreen._save_now`).
-Fixes: `gc.freeze()` once the journal is loaded (tui/app.py or tui/cli.py: in a trial it
-removed the typing stalls at 10k), saves that serialise only what changed, and the ctrl+s
-save in the worker too.""",
+Drafts written while typing go to a worker thread, but `orjson.dumps` of the whole journal
+is one C call that holds the GIL (about 10-20 ms at 16 MB here), so the event loop waits
+that long once per pause in typing; ctrl+s saves on the event loop (the person has just
+stopped typing, but the stall is still there); and Python's garbage collections, although
+the objects alive at start-up are frozen (`gc.freeze()` in `WorkbookApp.on_mount`), still
+scan what each save creates. Writing only what changed would remove the first two.""",
     "search": """\
-There is no search feature yet; this is the obvious implementation (`search_answers` in
-bench/inproc.py): `Store.all` copies every reflection out of TinyDB (TinyDB builds a
-`Document` per record, the store a new dict with its id), then each answer set is joined
-and case-folded. A search over the store's in-memory data without the copies, or an index
-of the answers' words, would be well under the budget.""",
+`Workbook.search`, the search screen's own code (run in a worker thread): a case-folded
+substring test over every answer of every reflection, newest first, keeping the first
+500 hits. The reflections come from the store's read cache (no copy out of TinyDB while
+the journal is unchanged); an index of the answers' words would be faster still.""",
     "guide": """\
 Before its first frame the guide parses the block structure of the whole chapter with
 markdown-it, parses and renders the inline Markdown of the sections that fill the first
@@ -1029,9 +1019,8 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         "stall: in the app, a watcher on the event loop notes the longest time it could not run "
         "(a key typed then waits that long) while typing a few keys, in the pause after typing "
         "(when the draft is written) and after ctrl+s (until the save is done). Search: "
-        "case-folded substring over every "
-        "reflection's answers via `Store.all` (there is no search feature yet: this is the "
-        "obvious implementation)."
+        "`Workbook.search`, the search screen's own code: a case-folded substring over every "
+        "reflection's answers."
     )
     add("")
     add(

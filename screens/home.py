@@ -17,7 +17,7 @@ from screens.base import workbook_app
 from screens.dialogs import ConfirmDialog
 from screens.setback import SetbackDialog
 from tui.store import SaveError
-from tui.workbook import Progress
+from tui.workbook import Progress, Setback
 
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
 
@@ -35,7 +35,8 @@ class HomeScreen(Screen[None]):
         Binding("p", "app.go('progress')", "Progress"),
         Binding("k", "check_in", "Check in", show=False, tooltip="Rate how the selected setback feels now"),
         Binding("e", "edit_setback", "Edit setback", show=False),
-        Binding("a", "archive_setback", "Archive setback", show=False, tooltip="Hide it, or show archived ones"),
+        Binding("a", "archive_setback", "Archive setback", show=False, tooltip="Hide it from the lists"),
+        Binding("u", "unarchive_setback", "Bring back", show=False, tooltip="Bring back an archived setback"),
         Binding("d", "delete_setback", "Delete setback", show=False),
         Binding("o", "open_chapter", "Open chapter", show=False),
     ]
@@ -211,10 +212,8 @@ class HomeScreen(Screen[None]):
         self._new_setback()
 
     def action_edit_setback(self) -> None:
-        setback_id = self.selected_setback
-        setback = self.app_.workbook.setback(setback_id) if setback_id else None
+        setback = self._selected()
         if setback is None:
-            self.app.notify("No setback selected.", severity="warning")
             return
 
         def done(values: dict[str, Any] | None) -> None:
@@ -236,41 +235,51 @@ class HomeScreen(Screen[None]):
             return
         workbook_app(self).check_in(setback_id, then=self.refresh_trend)
 
-    def action_archive_setback(self) -> None:
-        workbook = self.app_.workbook
+    def _selected(self) -> Setback | None:
+        """The highlighted setback, or None (with a word to the person)."""
         setback_id = self.selected_setback
-        setback = workbook.setback(setback_id) if setback_id else None
+        setback = self.app_.workbook.setback(setback_id) if setback_id else None
         if setback is None:
-            archived = [s for s in workbook.setbacks(include_archived=True) if s.archived]
-            if archived:
-                self._unarchive(archived)
+            self.app.notify("No setback selected: press n to name one.", severity="warning")
+        return setback
+
+    def action_archive_setback(self) -> None:
+        setback = self._selected()
+        if setback is None:
             return
         try:
-            workbook.archive_setback(setback.id)
+            self.app_.workbook.archive_setback(setback.id)
         except SaveError as exc:
             self.app.notify(str(exc), title="Not archived", severity="error", timeout=10)
             return
-        self.app.notify(
-            f"“{setback.title}” archived. Press a with no setback selected, or use the palette, to bring it back."
-        )
+        self.app.notify(f"“{setback.title}” archived. Press u to bring it back.")
         self.refresh_lists()
 
-    def _unarchive(self, archived: list[Any]) -> None:
+    def action_unarchive_setback(self) -> None:
         from screens.dialogs import PickDialog
 
+        workbook = self.app_.workbook
+        archived = [s for s in workbook.setbacks(include_archived=True) if s.archived]
+        if not archived:
+            self.app.notify("No archived setbacks.")
+            return
+
         def picked(index: int | None) -> None:
-            if index is not None:
-                self.app_.workbook.archive_setback(archived[index].id, archived=False)
-                self.refresh_lists(select=archived[index].id)
+            if index is None:
+                return
+            try:
+                workbook.archive_setback(archived[index].id, archived=False)
+            except SaveError as exc:
+                self.app.notify(str(exc), title="Not brought back", severity="error", timeout=10)
+                return
+            self.refresh_lists(select=archived[index].id)
 
         self.app.push_screen(PickDialog("Bring back an archived setback", [s.title for s in archived]), picked)
 
     def action_delete_setback(self) -> None:
         workbook = self.app_.workbook
-        setback_id = self.selected_setback
-        setback = workbook.setback(setback_id) if setback_id else None
+        setback = self._selected()
         if setback is None:
-            self.app.notify("No setback selected.", severity="warning")
             return
         count = len(workbook.reflections(setback.id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 from screens.chapter import ChapterScreen
@@ -289,4 +290,33 @@ async def test_drafts_while_typing_are_written_off_the_event_loop(data_dir: Path
         screen._store_draft(1, {"what": "stale"})
         assert workbook.draft(screen.setback_id, "first") is None
         assert workbook.reflection(screen.setback_id, "first").answers["what"] == "typed more"  # type: ignore[union-attr]
+        await pilot.press("ctrl+q")
+
+
+async def test_a_failed_save_says_not_saved_and_keeps_the_text_on_screen(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Disk trouble")
+        await pilot.press(*"words worth keeping")
+        journal = data_dir / "journal.json"
+        before = journal.read_bytes()
+
+        def failing_fsync(fd: int) -> None:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(os, "fsync", failing_fsync)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any(n.message.startswith("not saved: Input/output error") for n in app._notifications)
+        assert screen.query_one("#field-what", TextArea).text == "words worth keeping"
+        assert app.workbook.reflection(screen.setback_id, "first") is None
+        assert journal.read_bytes() == before
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.workbook.reflection(screen.setback_id, "first").answers["what"] == "words worth keeping"  # type: ignore[union-attr]
         await pilot.press("ctrl+q")

@@ -165,6 +165,13 @@ async def test_setback_edit_archive_and_delete_with_confirmation(data_dir: Path)
         assert app.workbook.setback(other) is None
         assert app.workbook.reflections(other) == []
 
+        await pilot.press("u")  # bring the archived one back
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.workbook.setback(first).archived  # type: ignore[union-attr]
+        assert home.selected_setback == first
+
 
 async def test_help_lists_the_keys_of_the_screen_underneath(data_dir: Path) -> None:
     seed(data_dir)

@@ -316,7 +316,10 @@ class WorkbookApp(App[None]):
         yield SystemCommand("Continue", "Where you left off (c on the home screen)", on_home("continue"))
         yield SystemCommand("Check in", "Rate how the selected setback feels now (k)", on_home("check_in"))
         yield SystemCommand("Edit setback", "Change the selected setback (e)", on_home("edit_setback"))
-        yield SystemCommand("Archive setback", "Hide or show the selected setback (a)", on_home("archive_setback"))
+        yield SystemCommand(
+            "Archive setback", "Hide the selected setback from the lists (a)", on_home("archive_setback")
+        )
+        yield SystemCommand("Bring back a setback", "Unarchive a setback (u)", on_home("unarchive_setback"))
         yield SystemCommand(
             "Delete setback", "Delete the selected setback and its answers (d)", on_home("delete_setback")
         )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 from tui import __version__
 
 if TYPE_CHECKING:
-    from tui.content import Chapter
+    from tui.content import Chapter, LoadResult
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be opened, read or written
@@ -222,23 +222,19 @@ def check_content(folders: list[Path]) -> int:
 
 
 def run_app(data_dir: str | None, content_dir: str | None) -> int:
-    from tui.content import load_folders
-    from tui.locations import content_folders
     from tui.locations import data_dir as resolve_data_dir
     from tui.store import JournalTooNew, Store, StoreError
 
-    folders = content_folders(content_dir)
-    if content_dir is not None and not folders[0].is_dir():
-        _error(f"no such folder: {folders[0]}")
-        return EXIT_CONTENT
-    result = load_folders(folders)
+    result = _read_content(content_dir)
+    if isinstance(result, int):
+        return result
     if result.errors:
         for error in result.errors:
             _error(str(error))
         _error("fix the chapter files above (failforward check-content shows them), then start again")
         return EXIT_CONTENT
     if not result.chapters:
-        _error(f"no chapter files (*.md) in {', '.join(str(f) for f in folders)}")
+        _error(f"no chapter files (*.md) in {content_dir or 'the shipped or your chapters folders'}")
         return EXIT_CONTENT
     try:
         store = Store(resolve_data_dir(data_dir))
@@ -275,8 +271,8 @@ def _journal_error(exc: Exception) -> int:
     return EXIT_UNKNOWN if isinstance(exc, JournalTooNew) else EXIT_ERROR
 
 
-def _load_chapters(content_dir: str | None) -> list[Chapter] | int:
-    """The chapters for titles and labels; problems are a warning, not a stop."""
+def _read_content(content_dir: str | None) -> LoadResult | int:
+    """The chapters of --content DIR, or the shipped and the user's; an exit code if DIR is missing."""
     from tui.content import load_folders
     from tui.locations import content_folders
 
@@ -284,7 +280,14 @@ def _load_chapters(content_dir: str | None) -> list[Chapter] | int:
     if content_dir is not None and not folders[0].is_dir():
         _error(f"no such folder: {folders[0]}")
         return EXIT_CONTENT
-    result = load_folders(folders)
+    return load_folders(folders)
+
+
+def _load_chapters(content_dir: str | None) -> list[Chapter] | int:
+    """The chapters for titles and labels; problems are a warning, not a stop."""
+    result = _read_content(content_dir)
+    if isinstance(result, int):
+        return result
     if result.errors:
         count = len(result.errors)
         _error(
