@@ -199,3 +199,37 @@ def test_read_caches_always_match_the_tables(tmp_path: Path) -> None:
                     assert s.find("drafts", setback_id=setback_id, chapter_id=chapter_id) == expected
                 assert s.find("drafts", setback_id=setback_id) == [d for d in truth if d["setback_id"] == setback_id]
             assert s.all("drafts") == truth
+
+
+def test_only_changed_tables_are_serialised_again_and_the_bytes_are_the_same() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tui.store import TableEncoder, encode
+
+    encoder = TableEncoder()
+    data = {"meta": {"1": {"schema": 1}}, "reflections": {"1": {"answers": {"a": "x" * 100}}}, "drafts": {}}
+    assert encoder.encode(data) == encode(data)
+    reflections = data["reflections"]
+    data["drafts"] = {"1": {"answers": {"b": "typed"}}}  # TinyDB replaces the table it changes
+    assert encoder.encode(data) == encode(data)
+    assert encoder._last["reflections"][0] is reflections  # the unchanged table was reused
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=10,
+    )
+    tables = st.dictionaries(
+        st.sampled_from(["setbacks", "reflections", "drafts", "meta"]),
+        st.dictionaries(st.text(min_size=1), st.dictionaries(st.text(), json_values)),
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(tables, min_size=1, max_size=4))
+    def same_as_plain(states: list[dict]) -> None:  # type: ignore[type-arg]
+        enc = TableEncoder()
+        for state in states:
+            assert enc.encode(state) == encode(state)
+
+    same_as_plain()

@@ -64,6 +64,40 @@ def encode(data: dict[str, Any]) -> bytes:
     return orjson.dumps(data)
 
 
+class TableEncoder:
+    """``encode`` for a journal whose tables mostly did not change since the last write.
+
+    TinyDB replaces the dict of a table it changes and leaves the others as they
+    were, so a table that is the same object as last time is the same bytes as
+    last time: only the changed tables are serialised again. (A draft written
+    while typing then serialises the small drafts table, not 16 MB of
+    reflections, and holds the interpreter lock for far less.) The result is
+    exactly ``encode(data)``.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Any, bytes]] = {}
+
+    def chunks(self, data: dict[str, Any]) -> list[bytes]:
+        """The journal's bytes in pieces, written one after the other (no 16 MB copy to join them)."""
+        pieces = [b"{"]
+        fresh: dict[str, tuple[Any, bytes]] = {}
+        for name, table in data.items():
+            cached = self._last.get(name)
+            body = cached[1] if cached is not None and cached[0] is table else orjson.dumps(table)
+            fresh[name] = (table, body)
+            pieces += [b"," if len(pieces) > 1 else b"", orjson.dumps(name), b":", body]
+        self._last = fresh
+        pieces.append(b"}")
+        return pieces
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        return b"".join(self.chunks(data))
+
+    def forget(self) -> None:
+        self._last = {}
+
+
 def decode(raw: bytes) -> dict[str, Any]:
     """The journal from bytes on disk; raises ValueError when it is not a journal."""
     data = orjson.loads(raw)
@@ -87,8 +121,8 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def write_private(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` atomically and durably, mode 0600.
+def write_private(path: Path, payload: bytes | list[bytes]) -> None:
+    """Write ``payload`` (bytes, or a list of pieces) to ``path`` atomically and durably, mode 0600.
 
     Raises :class:`SaveError`. On any failure ``path`` is left byte-identical
     to what it was (if the folder cannot be flushed after the rename, the old
@@ -103,12 +137,13 @@ def write_private(path: Path, payload: bytes) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.fchmod(fd, 0o600)
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            if written <= 0:
-                raise OSError(28, "No space left on device")
-            view = view[written:]
+        for piece in [payload] if isinstance(payload, bytes) else payload:
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(28, "No space left on device")
+                view = view[written:]
         os.fsync(fd)
         os.close(fd)
         fd = -1
@@ -148,6 +183,7 @@ class DurableStorage(Storage):
         self._batch = 0
         self._dirty = False
         self.writes = 0
+        self._encoder = TableEncoder()
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
@@ -167,7 +203,7 @@ class DurableStorage(Storage):
     def _flush(self) -> None:
         assert self._data is not None
         try:
-            write_private(self.path, encode(self._data))
+            write_private(self.path, self._encoder.chunks(self._data))
         except SaveError:
             self.reload()
             raise
@@ -176,6 +212,7 @@ class DurableStorage(Storage):
     def reload(self) -> None:
         """Forget the in-memory state; the next read comes from disk."""
         self._data = None
+        self._encoder.forget()
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
