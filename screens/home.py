@@ -15,7 +15,6 @@ from textual.widgets.option_list import Option
 
 from screens.base import workbook_app
 from screens.dialogs import ConfirmDialog
-from screens.setback import SetbackDialog
 from tui.store import SaveError
 from tui.workbook import Progress, Setback
 
@@ -206,6 +205,8 @@ class HomeScreen(Screen[None]):
             if then:
                 then(setback.id)
 
+        from screens.setback import SetbackDialog  # with the form widgets: loaded when first needed
+
         self.app.push_screen(SetbackDialog(today=self.app_.workbook.clock().date()), done)
 
     def action_new_setback(self) -> None:
@@ -225,6 +226,8 @@ class HomeScreen(Screen[None]):
                 self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
                 return
             self.refresh_lists(select=setback.id)
+
+        from screens.setback import SetbackDialog
 
         self.app.push_screen(SetbackDialog(setback), done)
 
