@@ -20,7 +20,7 @@ from screens.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.guide import GuideView
 from tui.content import Chapter
 from tui.store import SaveError
-from tui.workbook import Workbook, format_value, is_empty, same_answers
+from tui.workbook import Workbook, format_value, same_answers
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 NARROW = 100  # under this many columns the guide and the form are stacked
@@ -341,6 +341,3 @@ class ChapterScreen(Screen[None]):
                 guide.focus()
 
         self.app.push_screen(PickDialog("Go to heading", labels), picked)
-
-    def has_unsaved(self) -> bool:
-        return self._dirty and not is_empty(self._draft_answers())

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from tui.content import Field
@@ -273,7 +273,6 @@ class ChecklistField(Vertical):
 
     def add_item(self, text: str, due: str = "") -> bool:
         text = text.strip()
-        error = self.query_one_optional("#checklist-error", Static)
         if not text:
             return False
         due = due.strip()
@@ -287,8 +286,6 @@ class ChecklistField(Vertical):
         self.items.append({"text": text, "due": due or None, "done": False})
         self.query_one("#new-text", Input).value = ""
         self.query_one("#new-due", Input).value = ""
-        if error is not None:
-            error.update("")
         self._refresh_items(len(self.items) - 1)
         return True
 

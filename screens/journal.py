@@ -55,32 +55,20 @@ class JournalScreen(Screen[None]):
         statuses = [(Content(s), s) for s in STATUSES if s != "empty"]
         yield Header()
         with Horizontal(id="journal-filters", classes="filters"):
-            yield Select(
-                [(Content("All setbacks"), ALL), *setbacks],
-                value=ALL,
-                allow_blank=False,
-                id="filter-setback",
-                compact=True,
-            )
-            yield Select(
-                [(Content("All chapters"), ALL), *chapters],
-                value=ALL,
-                allow_blank=False,
-                id="filter-chapter",
-                compact=True,
-            )
-            yield Select(
-                [(Content("Any status"), ALL), *statuses],
-                value=ALL,
-                allow_blank=False,
-                id="filter-status",
-                compact=True,
-            )
+            yield self._filter("setback", "All setbacks", setbacks)
+            yield self._filter("chapter", "All chapters", chapters)
+            yield self._filter("status", "Any status", statuses)
         yield Label("Loading…", id="journal-count", classes="section-status")
         header = "".join(cell(name, width) for name, width in COLUMNS) + "First answer"
         yield Label(Content.styled(header, "bold"), id="journal-header")
         yield OptionList(id="journal-table")
         yield Footer(compact=True)
+
+    @staticmethod
+    def _filter(name: str, everything: str, options: list[tuple[Content, str]]) -> Select[str]:
+        return Select(
+            [(Content(everything), ALL), *options], value=ALL, allow_blank=False, id=f"filter-{name}", compact=True
+        )
 
     @property
     def workbook(self) -> Workbook:

@@ -9,7 +9,7 @@ write. Nothing here imports Textual.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -580,7 +580,3 @@ class Workbook:
             return None
         _, setback_id, chapter_id = max(latest)
         return setback_id, chapter_id
-
-
-def chapters_by_id(chapters: Iterable[Chapter]) -> dict[str, Chapter]:
-    return {c.id: c for c in chapters}
