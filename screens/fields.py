@@ -201,17 +201,17 @@ class ChecklistField(Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="items", classes="checklist-items", compact=True)
-        with Horizontal(classes="checklist-new"):
-            yield SafeInput(placeholder="New item, enter to add", id="new-text", compact=True)
-            yield SafeInput(placeholder="due YYYY-MM-DD", id="new-due", classes="due", compact=True)
         if self.suggestions:
-            yield Label(Content("Suggested from your earlier answers (enter adds):"), classes="help")
+            yield Label(Content("Suggested from your earlier answers (enter takes one):"), classes="help")
             yield OptionList(
                 *[Option(Content(s), id=f"s{i}") for i, s in enumerate(self.suggestions)],
                 id="suggestions",
                 classes="checklist-suggestions",
                 compact=True,
             )
+        with Horizontal(classes="checklist-new"):
+            yield SafeInput(placeholder="New item, enter to add", id="new-text", compact=True)
+            yield SafeInput(placeholder="due YYYY-MM-DD", id="new-due", classes="due", compact=True)
 
     def on_mount(self) -> None:
         self._refresh_items()
@@ -219,6 +219,7 @@ class ChecklistField(Vertical):
     def _refresh_items(self, highlight: int | None = None) -> None:
         items = self.query_one("#items", OptionList)
         items.clear_options()
+        items.can_focus = bool(self.items)  # nothing to tick: tab goes on to the new-item line
         if not self.items:
             items.add_option(Option(Content("No items yet: type one below."), disabled=True))
         for item in self.items:
@@ -296,7 +297,7 @@ class ChecklistField(Vertical):
         new_text = self.query_one("#new-text", Input)
         new_text.value = text
         new_text.focus()
-        self.app.notify("Add a due date if you like, then press enter.", title="Suggestion")
+        self.app.notify("Tab to the due date if you like (YYYY-MM-DD), then press enter.", title="Suggestion")
 
     @on(Input.Changed, "#new-text, #new-due")
     def _typing(self, event: Input.Changed) -> None:
