@@ -741,6 +741,11 @@ class Goal:
     met: bool | None
     by: str = ""
 
+    def within(self, seconds: float, budget: float) -> None:
+        """Met when ``seconds`` is at most ``budget``; otherwise by how much it is over."""
+        self.met = seconds <= budget
+        self.by = _over(seconds, budget)
+
     @property
     def verdict(self) -> str:
         if self.met is None:
@@ -774,16 +779,14 @@ def evaluate(res: Results) -> list[Goal]:
         r = ratio(md, g30)
         goal.figure = f"{g30.median * 1000:.0f} ms (GuideView: created, parsed, first frame)"
         goal.ratio = f"Textual Markdown takes {fmt_ratio(r)} as long" if r else ""
-        goal.met = g30.median <= 0.050
-        goal.by = _over(g30.median, 0.050)
+        goal.within(g30.median, 0.050)
     goals.append(goal)
     app30 = res.switch.get("generated 30 KB", Series())
     goal = Goal("switch", "30 KB chapter in the app: ctrl+n to the chapter screen painted <= 50 ms", "", "", None)
     if app30.ok:
         goal.figure = f"{app30.median * 1000:.0f} ms"
         goal.ratio = f"{fmt_ratio(ratio(app30, g30))} the guide alone"
-        goal.met = app30.median <= 0.050
-        goal.by = _over(app30.median, 0.050)
+        goal.within(app30.median, 0.050)
     goals.append(goal)
     goal = Goal("linear", "chapter rendering grows linearly (10x the text: <= 15x the time)", "", "", None)
     a30 = res.guide.get("generated 30 KB", {}).get("ours settled", Series())
@@ -806,8 +809,7 @@ def evaluate(res: Results) -> list[Goal]:
         base = res.journals.get(0, {}).get("save", Series())
         goal.figure = f"{save.median * 1000:.0f} ms"
         goal.ratio = f"{fmt_ratio(ratio(save, base))} the save at 0"
-        goal.met = save.median <= 0.025
-        goal.by = _over(save.median, 0.025)
+        goal.within(save.median, 0.025)
     goals.append(goal)
     draft, ctrl_s = row.get("stall_draft", Series()), row.get("stall_save", Series())
     goal = Goal("blocking", "saving never blocks typing at 10k (event-loop stalls < 1 frame, 16.7 ms)", "", "", None)
@@ -832,8 +834,7 @@ def evaluate(res: Results) -> list[Goal]:
     if search.ok:
         goal.figure = f"{search.median * 1000:.0f} ms (Workbook.search)"
         goal.ratio = f"{search.median / 0.050:.2f}x the budget"
-        goal.met = search.median <= 0.050
-        goal.by = _over(search.median, 0.050)
+        goal.within(search.median, 0.050)
     goals.append(goal)
     # 5. start-up with 10k <= 1.3x start-up with none
     s0, s10 = res.journals.get(0, {}).get("start", Series()), row.get("start", Series())
