@@ -249,6 +249,23 @@ def test_read_only_commands_work_while_the_journal_is_open(held: Path, tmp_path:
     one_line_error(result, 1, "open in another failforward session")
 
 
+def test_commands_see_the_saves_an_open_session_has_only_in_its_log(journal: Path, tmp_path: Path) -> None:
+    store = Store(journal)
+    try:
+        store.insert("setbacks", {"title": "Saved a moment ago", "kind": "other"})
+        assert store._storage.pending_saves == 1  # type: ignore[union-attr]  # in journal.log, not journal.json
+        assert "Saved a moment ago" in ff("list", "--data-dir", str(journal)).stdout
+        assert "Saved a moment ago" in ff("export", "--data-dir", str(journal)).stdout
+        copy = tmp_path / "b.json"
+        result = ff("backup", "-o", str(copy), "--data-dir", str(journal))
+        assert result.stdout.startswith(f"backed up {journal / DB_FILE} (3 setbacks)")
+    finally:
+        store.close()
+    with Store(tmp_path / "restored") as restored:
+        restored.restore(copy)
+        assert "Saved a moment ago" in [d["title"] for d in restored.all("setbacks")]
+
+
 # -- errors: one line, a documented code, never a traceback ------------------
 
 

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-import tui.store
 from tui.content import load_chapters
 from tui.export import (
     FORMAT,
@@ -219,19 +218,15 @@ def test_dry_run_reports_the_same_and_writes_nothing(data_dir: Path) -> None:
     assert "would add: 2 setbacks" in dry.summary() and "nothing was written" in dry.summary()
 
 
-def test_import_is_one_durable_write(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_is_one_durable_write(data_dir: Path) -> None:
     data = export_json(sample_journal(Store(None)).store, CHAPTERS)
-    writes: list[Path] = []
-    real_write = tui.store.write_private
-
-    def counting(path: Path, payload: bytes) -> None:
-        writes.append(path)
-        real_write(path, payload)
-
     with Store(data_dir) as dest:
-        monkeypatch.setattr(tui.store, "write_private", counting)
+        before = dest._storage.writes  # type: ignore[union-attr]
         import_json(dest, data)
-        assert writes == [data_dir / DB_FILE]
+        assert dest._storage.writes == before + 1  # type: ignore[union-attr]
+        assert dest._storage.pending_saves == 1  # type: ignore[union-attr]  # one line in the log, one fsync
+    with Store(data_dir) as again:
+        assert len(again.all("setbacks")) == 2
 
 
 def test_imported_text_is_cleaned_of_terminal_controls() -> None:

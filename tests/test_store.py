@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError
+from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError, read_journal_files
+
+from .conftest import ROOT
 
 
 def test_insert_get_update_remove(store: Store) -> None:
@@ -201,35 +205,229 @@ def test_read_caches_always_match_the_tables(tmp_path: Path) -> None:
             assert s.all("drafts") == truth
 
 
-def test_only_changed_tables_are_serialised_again_and_the_bytes_are_the_same() -> None:
+def on_disk(folder: Path) -> dict:  # type: ignore[type-arg]
+    """What a fresh reader finds in the folder: journal.json with the log's saves on top."""
+    loaded = read_journal_files(folder / "journal.json")
+    assert loaded is not None
+    return {name: table for name, table in loaded.data.items() if table}
+
+
+def in_memory(s: Store) -> dict:  # type: ignore[type-arg]
+    return {name: table for name, table in s._storage.read().items() if table}  # type: ignore[union-attr]
+
+
+def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
+    """Random changes, batches, failures and reopenings: after each, a reader finds exactly the state in memory."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from tui.store import TableEncoder, encode
+    import tui.store as store_module
 
-    encoder = TableEncoder()
-    data = {"meta": {"1": {"schema": 1}}, "reflections": {"1": {"answers": {"a": "x" * 100}}}, "drafts": {}}
-    assert encoder.encode(data) == encode(data)
-    reflections = data["reflections"]
-    data["drafts"] = {"1": {"answers": {"b": "typed"}}}  # TinyDB replaces the table it changes
-    assert encoder.encode(data) == encode(data)
-    assert encoder._last["reflections"][0] is reflections  # the unchanged table was reused
-
-    json_values = st.recursive(
-        st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-        max_leaves=10,
-    )
-    tables = st.dictionaries(
-        st.sampled_from(["setbacks", "reflections", "drafts", "meta"]),
-        st.dictionaries(st.text(min_size=1), st.dictionaries(st.text(), json_values)),
+    steps = st.lists(
+        st.tuples(
+            st.sampled_from(["insert", "insert", "update", "remove", "many", "batch", "fail", "reopen", "compact"]),
+            st.integers(0, 10**6),
+        ),
+        min_size=1,
+        max_size=25,
     )
 
-    @settings(max_examples=200, deadline=None)
-    @given(st.lists(tables, min_size=1, max_size=4))
-    def same_as_plain(states: list[dict]) -> None:  # type: ignore[type-arg]
-        enc = TableEncoder()
-        for state in states:
-            assert enc.encode(state) == encode(state)
+    @settings(max_examples=60, deadline=None)
+    @given(steps, st.sampled_from([0, 200, 1 << 20]))
+    def check(plan: list[tuple[str, int]], limit: int) -> None:
+        folder = tmp_path / f"j{limit}-{abs(hash(tuple(plan)))}"
+        original = store_module.LOG_LIMIT_MIN
+        store_module.LOG_LIMIT_MIN = limit
+        s = Store(folder)
+        try:
+            for action, n in plan:
+                ids = [d["id"] for d in s.all("drafts")]
+                if action == "insert" or (not ids and action in ("update", "remove")):
+                    s.insert("drafts", {"n": n, "text": "é\u2028\n" * (n % 7)})
+                elif action == "update":
+                    s.update("drafts", ids[n % len(ids)], {"n": n, "extra": [n, None]})
+                elif action == "remove":
+                    s.remove("drafts", [ids[n % len(ids)]])
+                elif action == "many":
+                    s.insert_many("checkins", [{"rating": n % 5} for _ in range(n % 4)])
+                elif action == "batch":
+                    with s.batch():
+                        s.insert("setbacks", {"title": str(n)})
+                        s.insert("drafts", {"n": n})
+                elif action == "fail":
+                    real = os.fsync
+                    os.fsync = lambda fd: (_ for _ in ()).throw(OSError(5, "Input/output error"))  # type: ignore[assignment]
+                    try:
+                        with pytest.raises(SaveError):
+                            s.insert("drafts", {"n": n, "lost": True})
+                    finally:
+                        os.fsync = real
+                    assert not any(d.get("lost") for d in s.all("drafts"))
+                elif action == "reopen":
+                    s.close()
+                    s = Store(folder)
+                else:
+                    s._storage.compact()  # type: ignore[union-attr]
+                assert on_disk(folder) == in_memory(s)
+        finally:
+            s.close()
+            store_module.LOG_LIMIT_MIN = original
+        assert not (folder / "journal.log").exists()  # folded into journal.json on close
 
-    same_as_plain()
+    check()
+
+
+def big_journal(folder: Path, n: int = 2000) -> None:
+    with Store(folder) as s:
+        s.insert_many("reflections", [{"setback_id": i % 50, "answers": {"a": "x" * 1500}} for i in range(n)])
+
+
+def test_a_save_writes_its_change_not_the_journal(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    big_journal(folder)
+    journal = folder / "journal.json"
+    with Store(folder) as s:
+        before = journal.stat()
+        doc = {"setback_id": 7, "answers": {"a": "a new answer " * 100}}
+        new_id = s.insert("reflections", doc)
+        s.update("reflections", 3, {"answers": {"a": "changed"}})
+        log = (folder / "journal.log").read_bytes()
+        assert journal.stat().st_ino == before.st_ino and journal.stat().st_mtime_ns == before.st_mtime_ns
+        assert len(log) < 2 * len(orjson.dumps(doc)) + 200  # two saves, a few KB: not the 3 MB journal
+        assert s._storage.compactions == 0  # type: ignore[union-attr]
+    with Store(folder) as s:
+        assert s.get("reflections", new_id)["answers"] == doc["answers"]  # type: ignore[index]
+        assert s.get("reflections", 3)["answers"] == {"a": "changed"}  # type: ignore[index]
+    assert not (folder / "journal.log").exists()
+
+
+def test_saves_of_a_session_that_never_closed_are_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    big_journal(folder, 10)
+    code = f"""
+import os
+from pathlib import Path
+from tui.store import Store
+s = Store(Path({str(folder)!r}))
+for i in range(5):
+    s.insert("setbacks", {{"title": f"saved {{i}}"}})
+s.update("reflections", 1, {{"answers": {{"a": "edited"}}}})
+s.remove("reflections", [2])
+os._exit(0)  # no close: the saves are in the log only
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
+    assert (folder / "journal.log").exists()
+    with Store(folder) as s:
+        assert s.report.recovered_saves == 7
+        assert [d["title"] for d in s.all("setbacks")] == [f"saved {i}" for i in range(5)]
+        assert s.get("reflections", 1)["answers"] == {"a": "edited"}  # type: ignore[index]
+        assert s.get("reflections", 2) is None
+        assert not (folder / "journal.log").exists()  # written into journal.json at once
+        assert orjson.loads(s.newest_backup().read_bytes())["setbacks"]["5"]["title"] == "saved 4"  # type: ignore[union-attr]
+
+
+def test_a_log_that_journal_json_already_holds_is_never_applied_again(tmp_path: Path) -> None:
+    """A crash between writing journal.json whole and removing the old log leaves a stale log."""
+    folder = tmp_path / "j"
+    with Store(folder) as s:
+        doc_id = s.insert("setbacks", {"title": "first"})
+    with Store(folder) as s:
+        s.update("setbacks", doc_id, {"title": "second"})
+        stale = (folder / "journal.log").read_bytes()
+    with Store(folder) as s:
+        s.update("setbacks", doc_id, {"title": "third"})
+    (folder / "journal.log").write_bytes(stale)
+    os.chmod(folder / "journal.log", 0o600)
+    with Store(folder) as s:
+        assert s.get("setbacks", doc_id)["title"] == "third"  # type: ignore[index]
+        assert s.report.recovered_saves == 0
+        s.insert("setbacks", {"title": "fourth"})
+    with Store(folder) as s:
+        assert [d["title"] for d in s.all("setbacks")] == ["third", "fourth"]
+
+
+def crashed_with_log(folder: Path, saves: int) -> bytes:
+    """A journal whose last session saved ``saves`` times and then died; returns its log."""
+    with Store(folder) as s:
+        s.insert("setbacks", {"title": "base"})
+    s = Store(folder)
+    for i in range(saves):
+        s.insert("setbacks", {"title": f"logged {i}"})
+    log = (folder / "journal.log").read_bytes()
+    s._storage._close_log()  # type: ignore[union-attr]
+    s._storage._data = None  # type: ignore[union-attr]  # as if killed: close folds nothing in
+    s.close()
+    assert (folder / "journal.log").read_bytes() == log
+    return log
+
+
+@pytest.mark.parametrize("tail", [b"3f2a", b"0000000", b"\x00" * 300, b'deadbeef {"setbacks": {"9": {"ti'])
+def test_a_torn_last_save_is_dropped_quietly(tmp_path: Path, tail: bytes) -> None:
+    folder = tmp_path / "j"
+    log = crashed_with_log(folder, 3)
+    (folder / "journal.log").write_bytes(log + tail)
+    with Store(folder) as s:
+        assert [d["title"] for d in s.all("setbacks")] == ["base", "logged 0", "logged 1", "logged 2"]
+        assert s.report.damaged_log is None and s.report.quarantined is None
+
+
+def test_damage_in_the_middle_of_the_log_is_reported_and_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    log = crashed_with_log(folder, 3)
+    lines = log.split(b"\n")
+    lines[2] = lines[2].replace(b"logged 1", b"logged X")  # the second save no longer matches its checksum
+    damaged = b"\n".join(lines)
+    (folder / "journal.log").write_bytes(damaged)
+    with Store(folder) as s:
+        assert [d["title"] for d in s.all("setbacks")] == ["base", "logged 0"]
+        copy = s.report.damaged_log
+        assert copy is not None and copy.read_bytes() == damaged
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_a_damaged_journal_takes_its_log_aside_with_it(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    log = crashed_with_log(folder, 2)
+    (folder / "journal.json").write_bytes(b"{ torn")
+    with Store(folder) as s:
+        assert s.report.quarantined is not None
+        assert s.all("setbacks") == []
+    moved = list(folder.glob("journal.log.damaged-*"))
+    assert [p.read_bytes() for p in moved] == [log]
+
+
+def test_a_reader_never_sees_half_a_state_while_a_session_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export reads without the lock while saves append and journal.json is rewritten whole."""
+    import threading
+
+    import tui.store as store_module
+
+    monkeypatch.setattr(store_module, "LOG_LIMIT_MIN", 2000)  # rewrite journal.json every few saves
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("checkins", {"n": 0})
+    done = threading.Event()
+
+    def saver() -> None:
+        for n in range(1, 400):
+            s.insert("checkins", {"n": n, "pad": "p" * 200})
+        done.set()
+
+    thread = threading.Thread(target=saver)
+    thread.start()
+    seen = 0
+    reads = 0
+    try:
+        while not done.is_set() or reads < 5:
+            numbers = sorted(d["n"] for d in on_disk(folder).get("checkins", {}).values())
+            assert numbers == list(range(len(numbers)))  # every save up to some point, none missing
+            assert len(numbers) >= seen  # never going back in time
+            seen = len(numbers)
+            reads += 1
+    finally:
+        thread.join()
+        s.close()
+    assert s._storage.compactions >= 10  # type: ignore[union-attr]
+    assert sorted(d["n"] for d in on_disk(folder)["checkins"].values()) == list(range(400))

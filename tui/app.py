@@ -75,6 +75,14 @@ class WorkbookApp(App[None]):
                 severity="error",
                 timeout=60,
             )
+        if report.damaged_log is not None:
+            self.notify(
+                "The log of recent saves was damaged part way. The saves before the damage are in the journal; "
+                f"a copy of the whole log is in {report.damaged_log}.",
+                title="Journal log damaged: nothing was deleted",
+                severity="error",
+                timeout=60,
+            )
 
     def notify(
         self,

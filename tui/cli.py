@@ -298,10 +298,10 @@ def _load_chapters(content_dir: str | None) -> list[Chapter] | int:
 
 
 def _is_journal(target: Path, folder: Path) -> bool:
-    from tui.locations import DB_FILE
+    from tui.locations import DB_FILE, LOG_FILE
 
     try:
-        return target.resolve() == (folder / DB_FILE).resolve()
+        return target.resolve() in {(folder / DB_FILE).resolve(), (folder / LOG_FILE).resolve()}
     except OSError:
         return False
 
@@ -443,24 +443,25 @@ def backup(args: argparse.Namespace) -> int:
     import time
 
     from tui.locations import DB_FILE, data_dir
-    from tui.store import SaveError, decode, write_private
+    from tui.store import SaveError, encode, read_journal_files, write_private
 
     folder = data_dir(args.data_dir)
     source = folder / DB_FILE
     try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        _error(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)")
-        return EXIT_ERROR
+        loaded = read_journal_files(source)
     except OSError as exc:
         _error(f"cannot read the journal {source}: {_reason(exc)}")
         return EXIT_ERROR
-    try:
-        setbacks = len(decode(raw).get("setbacks", {}))
     except ValueError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else "unreadable"
         _error(f"the journal {source} is damaged ({reason}); start failforward to move it aside and restore a backup")
         return EXIT_ERROR
+    if loaded is None:
+        _error(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)")
+        return EXIT_ERROR
+    # The file as it is when it holds everything; with the saves of an open session's log, the whole state.
+    raw = encode(loaded.data) if loaded.saves else loaded.raw
+    setbacks = len(loaded.data.get("setbacks", {}))
     if args.output:
         target = Path(args.output).expanduser()
         if _is_journal(target, folder):

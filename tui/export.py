@@ -38,7 +38,7 @@ from tui import __version__
 from tui.content import Chapter, Field
 from tui.locations import DB_FILE
 from tui.sanitize import clean_value
-from tui.store import SCHEMA_VERSION, Store, StoreError, decode
+from tui.store import SCHEMA_VERSION, Store, StoreError, read_journal_files
 from tui.workbook import (
     SETBACK_KINDS,
     STATUSES,
@@ -96,10 +96,11 @@ class NoJournal(StoreError):
 def read_journal(folder: Path) -> Store:
     """An in-memory copy of the journal in ``folder``, read without taking the lock.
 
-    The journal file is only ever replaced whole (written aside, then renamed
-    over it), so one read of it is always one complete saved state, even
-    while a failforward session holds the journal. Nothing in ``folder`` is
-    created or changed. Changes to the returned store stay in memory.
+    journal.json is only ever replaced whole, and journal.log (the saves since)
+    is read first and applied only if it continues that very journal.json, so
+    the copy is always one complete saved state, even while a failforward
+    session is saving. Nothing in ``folder`` is created or changed. Changes to
+    the returned store stay in memory.
 
     Raises :class:`NoJournal` when there is no journal file, ``JournalTooNew``
     when a newer failforward wrote it, and :class:`StoreError` when it cannot
@@ -107,19 +108,17 @@ def read_journal(folder: Path) -> Store:
     """
     path = Path(folder) / DB_FILE
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NoJournal(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)") from None
+        loaded = read_journal_files(path)
     except OSError as exc:
         raise StoreError(f"cannot read the journal {path}: {exc.strerror or exc}") from None
-    try:
-        data = decode(raw)
     except ValueError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else "unreadable"
         raise StoreError(
             f"the journal {path} is damaged ({reason}); start failforward to move it aside and restore a backup"
         ) from None
-    return Store(None, data=data)  # refuses a newer schema, migrates an older one (in memory)
+    if loaded is None:
+        raise NoJournal(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)")
+    return Store(None, data=loaded.data)  # refuses a newer schema, migrates an older one (in memory)
 
 
 # -- JSON export -----------------------------------------------------------

@@ -17,6 +17,7 @@ DATA_ENV = "FAILFORWARD_DATA_DIR"
 CONFIG_ENV = "FAILFORWARD_CONFIG_DIR"
 DB_FILE = "journal.json"
 LOCK_FILE = "journal.lock"
+LOG_FILE = "journal.log"  # saves since journal.json was last written whole
 BACKUP_DIR = "backups"
 
 

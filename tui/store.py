@@ -1,17 +1,22 @@
 """Persistence: TinyDB on a storage that never loses an acknowledged save.
 
 * :class:`DurableStorage` keeps the parsed journal in memory (this process is
-  the only writer) and writes through durably: serialize completely, write a
-  temp file created 0600 with O_EXCL in the same folder, fsync it, rename it
-  over the journal, fsync the folder. A failure at any step leaves the old file
-  byte-identical and raises :class:`SaveError`; the in-memory state is then
-  reloaded from disk so memory and file never disagree.
+  the only writer). A save appends the records it changed to ``journal.log``
+  and fsyncs it, so it costs the size of the change, not of the journal. Now
+  and then (when the log grows large, on close, after a change that names no
+  records) the whole journal is written to ``journal.json``: serialized
+  completely, written to a temp file created 0600 with O_EXCL in the same
+  folder, fsynced, renamed over the journal, and the folder fsynced. A failure
+  at any step leaves both files as they were (a half-written log line is cut
+  off again) and raises :class:`SaveError`; the in-memory state is then
+  reloaded from disk so memory and files never disagree.
 * :class:`Store` opens a journal folder: private permissions, one writer (a
-  lock file), leftover temp files removed, a rolling backup, a damaged file
-  moved aside rather than reset, and the schema version with its migrations.
+  lock file), leftover temp files removed, saves left in the log by a session
+  that ended without closing folded in, a rolling backup, a damaged file moved
+  aside rather than reset, and the schema version with its migrations.
 
-Serialization lives in :func:`encode` and :func:`decode` alone. Nothing here
-imports Textual.
+Serialization lives in :func:`encode`, :func:`decode` and the log's line
+format alone. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import contextlib
 import functools
 import json
 import os
+import secrets
 import socket
 import stat
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +41,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
-from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE
+from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE, LOG_FILE
 
 SCHEMA_VERSION = 1
 TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta")
@@ -59,56 +66,6 @@ class JournalTooNew(StoreError):
     """The journal was written by a newer failforward."""
 
 
-def encode(data: dict[str, Any]) -> bytes:
-    """The journal as bytes on disk."""
-    return orjson.dumps(data)
-
-
-class TableEncoder:
-    """``encode`` for a journal whose tables mostly did not change since the last write.
-
-    TinyDB replaces the dict of a table it changes and leaves the others as they
-    were, so a table that is the same object as last time is the same bytes as
-    last time: only the changed tables are serialised again. (A draft written
-    while typing then serialises the small drafts table, not 16 MB of
-    reflections, and holds the interpreter lock for far less.) The result is
-    exactly ``encode(data)``.
-    """
-
-    def __init__(self) -> None:
-        self._last: dict[str, tuple[Any, bytes]] = {}
-
-    def chunks(self, data: dict[str, Any]) -> list[bytes]:
-        """The journal's bytes in pieces, written one after the other (no 16 MB copy to join them)."""
-        pieces = [b"{"]
-        fresh: dict[str, tuple[Any, bytes]] = {}
-        for name, table in data.items():
-            cached = self._last.get(name)
-            body = cached[1] if cached is not None and cached[0] is table else orjson.dumps(table)
-            fresh[name] = (table, body)
-            pieces += [b"," if len(pieces) > 1 else b"", orjson.dumps(name), b":", body]
-        self._last = fresh
-        pieces.append(b"}")
-        return pieces
-
-    def encode(self, data: dict[str, Any]) -> bytes:
-        return b"".join(self.chunks(data))
-
-    def forget(self) -> None:
-        self._last = {}
-
-
-def decode(raw: bytes) -> dict[str, Any]:
-    """The journal from bytes on disk; raises ValueError when it is not a journal."""
-    data = orjson.loads(raw)
-    if not isinstance(data, dict):
-        raise ValueError("not a failforward journal (expected an object of tables)")
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
-            raise ValueError(f"not a failforward journal (table {name!r} is not a set of records)")
-    return data
-
-
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
@@ -119,6 +76,15 @@ def _fsync_dir(folder: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(28, "No space left on device")
+        view = view[written:]
 
 
 def write_private(path: Path, payload: bytes | list[bytes]) -> None:
@@ -138,12 +104,7 @@ def write_private(path: Path, payload: bytes | list[bytes]) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.fchmod(fd, 0o600)
         for piece in [payload] if isinstance(payload, bytes) else payload:
-            view = memoryview(piece)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:
-                    raise OSError(28, "No space left on device")
-                view = view[written:]
+            _write_all(fd, piece)
         os.fsync(fd)
         os.close(fd)
         fd = -1
@@ -174,24 +135,184 @@ def write_private(path: Path, payload: bytes | list[bytes]) -> None:
             os.unlink(previous)
 
 
-class DurableStorage(Storage):
-    """A TinyDB storage that keeps the data in memory and writes it durably."""
+def encode(data: dict[str, Any]) -> bytes:
+    """The journal as bytes on disk."""
+    return orjson.dumps(data)
 
-    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """The journal from bytes on disk; raises ValueError when it is not a journal."""
+    data = orjson.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("not a failforward journal (expected an object of tables)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise ValueError(f"not a failforward journal (table {name!r} is not a set of records)")
+    return data
+
+
+# -- the change log ----------------------------------------------------------
+#
+# journal.json is written whole only now and then ("compacted"). Each save in
+# between appends one line to journal.log holding the records it changed, and
+# fsyncs it: a save costs its own size, not the journal's. The log's first line
+# names the journal file it continues (a token written into that file), so a log
+# left behind by a crash between writing a new journal.json and starting a new
+# log is recognised as already included and never applied twice.
+
+LOG_MAGIC = b"failforward-log 1 "
+LOG_LIMIT_MIN = 1 << 20  # compact when the log outgrows this, or half the journal file if larger
+
+
+def _log_header(token: str) -> bytes:
+    return LOG_MAGIC + token.encode("ascii") + b"\n"
+
+
+def _log_line(changes: dict[str, dict[str, Any]]) -> bytes:
+    body = orjson.dumps(changes)
+    return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def _parse_log_line(line: bytes) -> dict[str, dict[str, Any]] | None:
+    """One record of the log, or None when the line is torn or damaged."""
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    body = line[9:]
+    try:
+        if int(line[:8], 16) != zlib.crc32(body):
+            return None
+        changes = orjson.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(changes, dict):
+        return None
+    for docs in changes.values():
+        if not isinstance(docs, dict) or not all(doc is None or isinstance(doc, dict) for doc in docs.values()):
+            return None
+    return changes
+
+
+def _apply(data: dict[str, Any], changes: dict[str, dict[str, Any]]) -> None:
+    for name, docs in changes.items():
+        table = data.setdefault(name, {})
+        for doc_id, doc in docs.items():
+            if doc is None:
+                table.pop(doc_id, None)
+            else:
+                table[doc_id] = doc
+
+
+@dataclass
+class Loaded:
+    """A journal as read from its folder: journal.json with the saves of journal.log on top."""
+
+    data: dict[str, Any]
+    raw: bytes  # journal.json as it is on disk
+    token: str | None  # journal.json's name for itself, carried by the log that continues it
+    log: str = "none"  # "none", "current" (it continues this journal.json) or "stale" (already included)
+    saves: int = 0  # saves replayed from the log
+    damaged_after: int | None = None  # a damaged record, with good ones after it, followed this many saves
+
+
+BASE_KEY = "_base"  # journal.json's own entry: {"1": {"token": ...}}, not a table
+
+
+def _split_token(data: dict[str, Any]) -> str | None:
+    entry = data.pop(BASE_KEY, None)
+    token = (entry or {}).get("1", {}).get("token") if isinstance(entry, dict) else None
+    return token if isinstance(token, str) and token.isalnum() else None
+
+
+def read_journal_files(path: Path) -> Loaded | None:
+    """Read the journal at ``path`` and its log; None when there is no journal file.
+
+    The log is read before the journal file: if a session writes a new journal
+    file in between, the log no longer matches it and both are read again, so
+    this never mixes two moments even while a session is saving. Raises
+    OSError when a file cannot be read and ValueError when journal.json is not
+    a journal.
+    """
+    log_path = path.with_name(LOG_FILE)
+    loaded: Loaded | None = None
+    for _ in range(5):
+        try:
+            log = log_path.read_bytes()
+        except FileNotFoundError:
+            log = None
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        data = decode(raw)
+        token = _split_token(data)
+        loaded = Loaded(data, raw, token)
+        if log is None:
+            return loaded
+        header, _, body = log.partition(b"\n")
+        if token is None or header + b"\n" != _log_header(token):
+            loaded.log = "stale"
+            continue  # a session may be between writing journal.json and starting its log: look again
+        loaded.log = "current"
+        lines = body.split(b"\n")
+        for number, line in enumerate(lines[:-1]):  # the part after the last newline is a torn write
+            changes = _parse_log_line(line)
+            if changes is None:
+                if any(_parse_log_line(later) is not None for later in lines[number + 1 : -1]):
+                    loaded.damaged_after = loaded.saves
+                break
+            _apply(data, changes)
+            loaded.saves += 1
+        return loaded
+    return loaded
+
+
+class DurableStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and writes it durably.
+
+    A change whose records were named with :meth:`touch` is appended to the log;
+    any other change (a table dropped, a restore, a migration) writes the whole
+    journal file, as does a log grown past its limit.
+    """
+
+    def __init__(self, path: Path, loaded: Loaded | None = None) -> None:
         self.path = Path(path)
-        self._data: dict[str, Any] | None = data
+        self.log_path = self.path.with_name(LOG_FILE)
         self._batch = 0
         self._dirty = False
         self.writes = 0
-        self._encoder = TableEncoder()
+        self.compactions = 0
+        self._touched: dict[str, set[str]] = {}
+        self._log_fd = -1
+        self._log_size: int | None = None  # bytes in a log this session started; None: no usable log
+        self._log_saves = 0  # saves in the log that journal.json does not have yet
+        self._log_broken = False  # a failed append: the log is not trusted again, the next save compacts
+        self._set_state(loaded)
+
+    def _set_state(self, loaded: Loaded | None) -> None:
+        self._data: dict[str, Any] | None = None if loaded is None else loaded.data
+        self._token = None if loaded is None else loaded.token
+        self._base_size = 0 if loaded is None else len(loaded.raw)
+        self._log_saves = 0 if loaded is None or loaded.log != "current" else loaded.saves
+        self._flushed: dict[str, Any] = dict(self._data or {})
+        self._touched = {}
+        self._close_log()
+        self._log_size = None  # a log found on disk is never appended to: the next save compacts it away
+        if loaded is not None and loaded.log != "none":
+            self._log_broken = True
+
+    @property
+    def pending_saves(self) -> int:
+        """Saves held in the log only, which the next compaction writes into journal.json."""
+        return self._log_saves
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
-            try:
-                self._data = decode(self.path.read_bytes())
-            except FileNotFoundError:
-                return None
+            self._set_state(read_journal_files(self.path))
         return self._data
+
+    def touch(self, table: str, doc_ids: list[int] | list[str]) -> None:
+        """Name the records of ``table`` the change under way writes (so only they are saved)."""
+        self._touched.setdefault(table, set()).update(str(i) for i in doc_ids)
 
     def write(self, data: dict[str, Any]) -> None:
         self._data = data
@@ -201,18 +322,122 @@ class DurableStorage(Storage):
         self._flush()
 
     def _flush(self) -> None:
-        assert self._data is not None
+        data = self._data
+        assert data is not None
+        changed = [name for name, table in data.items() if self._flushed.get(name) is not table]
+        dropped = [name for name in self._flushed if name not in data]
+        touched, self._touched = self._touched, {}
         try:
-            write_private(self.path, self._encoder.chunks(self._data))
+            if (
+                dropped
+                or self._token is None
+                or self._log_broken
+                or any(name not in touched for name in changed)
+                or (self._log_size or 0) > max(LOG_LIMIT_MIN, self._base_size // 2)
+            ):
+                self._compact()
+            elif changed:
+                self._append({name: {i: data[name].get(i) for i in touched[name]} for name in changed})
         except SaveError:
             self.reload()
             raise
+        self._flushed = dict(data)
+        self.writes += 1
+
+    def _append(self, changes: dict[str, dict[str, Any]]) -> None:
+        line = _log_line(changes)
+        if self._log_fd < 0:
+            self._start_log()
+        start = self._log_size
+        assert start is not None
+        try:
+            _write_all(self._log_fd, line)
+            os.fsync(self._log_fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._log_fd, start)
+            self._log_broken = True  # never fsync again and call it saved: the next save rewrites the journal
+            self._close_log()
+            raise SaveError(f"not saved: {_reason(exc)} ({self.log_path.name})") from exc
+        self._log_size = start + len(line)
+        self._log_saves += 1
+
+    def _start_log(self) -> None:
+        assert self._token is not None
+        header = _log_header(self._token)
+        write_private(self.log_path, header)
+        try:
+            self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise SaveError(f"not saved: {_reason(exc)} ({self.log_path.name})") from exc
+        self._log_size = len(header)
+
+    def _close_log(self) -> None:
+        if self._log_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._log_fd)
+            self._log_fd = -1
+
+    def compact(self) -> None:
+        """Write the whole journal to journal.json; the log it continued is then spent."""
+        with self._reload_on_failure():
+            self._compact()
+
+    @contextlib.contextmanager
+    def _reload_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except SaveError:
+            self.reload()
+            raise
+
+    def _compact(self) -> None:
+        data = self.read()
+        assert data is not None
+        token = secrets.token_hex(8)
+        payload = encode({**data, BASE_KEY: {"1": {"token": token}}})
+        write_private(self.path, payload)
+        # journal.json now holds every save; the old log names the old token and is never applied again.
+        self._token = token
+        self._base_size = len(payload)
+        self._close_log()
+        self._log_size = None
+        self._log_saves = 0
+        self._log_broken = False
+        self._flushed = dict(data)
+        self.compactions += 1
+        with contextlib.suppress(OSError):
+            os.unlink(self.log_path)
+
+    def replace_all(self, data: dict[str, Any]) -> None:
+        """Make ``data`` the whole journal, written at once (the log is started afresh)."""
+        self._data = data
+        self._touched = {}
+        with self._reload_on_failure():
+            self._compact()
         self.writes += 1
 
     def reload(self) -> None:
         """Forget the in-memory state; the next read comes from disk."""
         self._data = None
-        self._encoder.forget()
+        self._touched = {}
+        self._close_log()
+        self._log_size = None
+        # After a failed save the log on disk is not trusted: the next save writes the journal whole.
+        self._log_broken = True
+
+    def close(self) -> None:
+        """Fold the log into journal.json (when it holds saves) and let go of it."""
+        try:
+            if self._data is None:
+                return  # nothing read since a failed save: the files stay as they are
+            if self._log_saves:
+                self._compact()
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.log_path)  # empty, or spent
+        finally:
+            self._close_log()
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -233,11 +458,14 @@ class DurableStorage(Storage):
 
 
 class _Memory(MemoryStorage):
-    """TinyDB's memory storage with the same ``batch`` as the durable one."""
+    """TinyDB's memory storage with the same ``batch`` and ``touch`` as the durable one."""
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         yield
+
+    def touch(self, table: str, doc_ids: list[int] | list[str]) -> None:
+        pass
 
 
 @dataclass
@@ -249,6 +477,8 @@ class OpenReport:
     newest_backup: Path | None = None
     removed_temp_files: int = 0
     migrated_from: int | None = None
+    recovered_saves: int = 0  # saves found in the log (a session that ended without closing) and kept
+    damaged_log: Path | None = None  # a copy of a log damaged in the middle; the saves before the damage were kept
 
 
 Migration = Callable[["Store"], None]
@@ -354,10 +584,15 @@ class Store:
         try:
             path = folder / DB_FILE
             _check_private_file(path)
+            _check_private_file(folder / LOG_FILE)
             self.report.removed_temp_files = self._remove_temp_files(folder)
-            data = self._load(path)
+            loaded = self._load(path)
+            self._storage = DurableStorage(path, loaded)
+            if self._storage.pending_saves:
+                self.report.recovered_saves = self._storage.pending_saves
+                with contextlib.suppress(SaveError):  # kept in the log until a save can write them whole
+                    self._storage.compact()
             self._backup(path)
-            self._storage = DurableStorage(path, data)
             self.db = TinyDB(storage=lambda: self._storage)
         except BaseException:
             self.close()
@@ -405,32 +640,48 @@ class Store:
                 removed += 1
         return removed
 
-    def _load(self, path: Path) -> dict[str, Any] | None:
+    def _load(self, path: Path) -> Loaded | None:
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
+            loaded = read_journal_files(path)
         except OSError as exc:
             raise StoreError(f"cannot read the journal {path}: {_reason(exc)}") from exc
-        try:
-            return decode(raw)
         except ValueError as exc:
             self._quarantine(path, str(exc).splitlines()[0] if str(exc) else "unreadable")
             return None
+        if loaded is not None and loaded.damaged_after is not None:
+            # Keep a copy of the whole log before the saves that could be read are written into the journal.
+            log = path.with_name(LOG_FILE)
+            target = self._aside(log)
+            try:
+                write_private(target, log.read_bytes())
+            except (OSError, SaveError) as exc:
+                reason = f"the log of recent saves {log} is damaged and could not be copied aside: {exc}"
+                raise StoreError(reason) from exc
+            self.report.damaged_log = target
+        return loaded
 
-    def _quarantine(self, path: Path, reason: str) -> None:
+    def _aside(self, path: Path) -> Path:
+        """A new name beside ``path`` for a damaged file, with the time."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
         target = path.with_name(f"{path.name}.damaged-{stamp}")
         n = 1
         while target.exists():
             n += 1
             target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        return target
+
+    def _quarantine(self, path: Path, reason: str) -> None:
+        target = self._aside(path)
         try:
             os.replace(path, target)
         except OSError as exc:
             raise StoreError(
                 f"the journal {path} is damaged ({reason}) and could not be moved aside: {_reason(exc)}"
             ) from exc
+        log = path.with_name(LOG_FILE)
+        if log.exists():  # saves made on top of the damaged file go with it
+            with contextlib.suppress(OSError):
+                os.replace(log, self._aside(log))
         self.report.quarantined = target
         self.report.quarantine_reason = reason
         self.report.newest_backup = self.newest_backup()
@@ -456,7 +707,7 @@ class Store:
         if newest is not None and newest.read_bytes() == raw:
             return
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
-        target = folder / f"journal-{stamp}-{time.monotonic_ns() % 10**6:06d}.json"
+        target = folder / f"journal-{stamp}-{time.time_ns() % 10**9:09d}.json"  # sorts by time within a second
         try:
             write_private(target, raw)
         except SaveError as exc:
@@ -562,7 +813,9 @@ class Store:
         doc = {k: v for k, v in doc.items() if k != "id"}
         before = self._versions.get(table, 0)
         try:
-            doc_id = int(self.db.table(table).insert(doc))
+            with self._storage.batch():
+                doc_id = int(self.db.table(table).insert(doc))
+                self._storage.touch(table, [doc_id])
         finally:
             self._changed(table)
         self._carry_caches(table, before, lambda docs: self._cache_add(table, docs, {**doc, "id": doc_id}))
@@ -572,14 +825,19 @@ class Store:
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Insert several documents in one table update (and one durable write)."""
         clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
-        return [int(i) for i in self.db.table(table).insert_multiple(clean)]
+        with self._storage.batch():
+            ids = [int(i) for i in self.db.table(table).insert_multiple(clean)]
+            self._storage.touch(table, ids)
+        return ids
 
     @_locked
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         fields = {k: v for k, v in fields.items() if k != "id"}
         before = self._versions.get(table, 0)
         try:
-            self.db.table(table).update(fields, doc_ids=[doc_id])
+            with self._storage.batch():
+                self.db.table(table).update(fields, doc_ids=[doc_id])
+                self._storage.touch(table, [doc_id])
         finally:
             self._changed(table)
 
@@ -627,7 +885,9 @@ class Store:
     @_changing
     def remove(self, table: str, doc_ids: list[int]) -> None:
         if doc_ids:
-            self.db.table(table).remove(doc_ids=doc_ids)
+            with self._storage.batch():
+                self.db.table(table).remove(doc_ids=doc_ids)
+                self._storage.touch(table, doc_ids)
 
     @_changing
     def restore(self, backup: Path) -> None:
@@ -642,9 +902,11 @@ class Store:
             data = decode(raw)
         except ValueError as exc:
             raise StoreError(f"the backup {backup} is not a readable journal: {exc}") from exc
+        _split_token(data)
+        if self._storage.pending_saves:
+            self._storage.compact()  # the backup of the current state below is then complete
         self._backup(self._storage.path)
-        write_private(self._storage.path, raw)
-        self._storage._data = data
+        self._storage.replace_all(data)
         for table in self.db.tables():
             self.db.table(table).clear_cache()
         self.db._tables.clear()
@@ -656,9 +918,12 @@ class Store:
 
     def _close(self) -> None:
         storage = getattr(self, "_storage", None)
-        if isinstance(storage, DurableStorage) and storage.writes and self._file_lock is not None:
+        if isinstance(storage, DurableStorage) and self._file_lock is not None:
             with contextlib.suppress(StoreError, OSError):
-                self._backup(storage.path)
+                storage.close()  # the log's saves into journal.json; if that fails they stay in the log
+            if storage.writes:
+                with contextlib.suppress(StoreError, OSError):
+                    self._backup(storage.path)
         with contextlib.suppress(Exception):
             if hasattr(self, "db"):
                 self.db.close()
