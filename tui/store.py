@@ -31,7 +31,7 @@ import stat
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -40,6 +40,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Table
 
 from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE, LOG_FILE
 
@@ -468,6 +469,58 @@ class _Memory(MemoryStorage):
         pass
 
 
+class _IdKeyed(MutableMapping[int, Any]):
+    """A stored table (string ids, as in the file) seen with integer ids, as TinyDB's updaters expect."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self.raw[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, doc: Any) -> None:
+        self.raw[str(doc_id)] = doc
+
+    def __delitem__(self, doc_id: int) -> None:
+        del self.raw[str(doc_id)]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(doc_id) for doc_id in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def clear(self) -> None:
+        self.raw.clear()
+
+
+class _Table(Table):
+    """TinyDB's table, changed in place of being converted twice.
+
+    TinyDB copies a table into a dict keyed by integer ids before every change
+    and back into one keyed by strings after it: two passes over every record,
+    about 6 ms at 10,000 reflections. Here the change works on one shallow copy
+    of the stored table through :class:`_IdKeyed`. The table is still a new
+    dict after each change, which is how the storage tells changed tables from
+    the others.
+    """
+
+    def _update_table(self, updater: Callable[[Any], None]) -> None:
+        tables = self._storage.read() or {}
+        raw = dict(tables.get(self.name, {}))
+        updater(_IdKeyed(raw))
+        tables[self.name] = raw
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _TinyDB(TinyDB):
+    table_class = _Table
+
+
 @dataclass
 class OpenReport:
     """What happened while opening a journal, for the app to tell the user."""
@@ -567,7 +620,7 @@ class Store:
             self._storage: DurableStorage | _Memory = _Memory()
             if data is not None:
                 self._storage.write(data)
-            self.db = TinyDB(storage=lambda: self._storage)
+            self.db = _TinyDB(storage=lambda: self._storage)
         else:
             self._open_folder(Path(folder))
         self._migrate()
@@ -593,7 +646,7 @@ class Store:
                 with contextlib.suppress(SaveError):  # kept in the log until a save can write them whole
                     self._storage.compact()
             self._backup(path)
-            self.db = TinyDB(storage=lambda: self._storage)
+            self.db = _TinyDB(storage=lambda: self._storage)
         except BaseException:
             self.close()
             raise
