@@ -878,18 +878,18 @@ the home screen asks for the setbacks and their progress (one pass over the refl
 and the option list laying out a line per setback (589 at 10k). A journal split per
 setback, read on demand, would keep start-up flat.""",
     "save": """\
-A save rewrites the whole journal: the store serialises every table with orjson (16 MB at
-10k), writes a temp file, fsyncs it, renames it over the journal and fsyncs the folder, so
-the cost grows with the journal (the look-ups before the write use the store's in-memory
-index and cost well under a millisecond). The remaining fix is to write only what changed
-(an append-only log, or one file per setback).""",
+A save appends one line (the records it changed) to the journal's log and fsyncs it; the
+whole journal file is rewritten only on close, when the log outgrows half the journal, or
+for a change that names no records. What remains per save is TinyDB's shallow copy of the
+changed table (one dict of 10,000 entries) and the fsync, which is the disk's; a slow or
+busy disk shows here first.""",
     "blocking": """\
-Drafts written while typing go to a worker thread, but `orjson.dumps` of the whole journal
-is one C call that holds the GIL (about 10-20 ms at 16 MB here), so the event loop waits
-that long once per pause in typing; ctrl+s saves on the event loop (the person has just
-stopped typing, but the stall is still there); and Python's garbage collections, although
-the objects alive at start-up are frozen (`gc.freeze()` in `WorkbookApp.on_mount`), still
-scan what each save creates. Writing only what changed would remove the first two.""",
+Drafts are written in a worker thread and ctrl+s saves on the event loop; both cost about
+a millisecond at 10k now that a save appends to the log. What is left in a stall is
+Textual's own work for the keys (layout and paint) and, once in a while, the save that
+rewrites the journal file whole (when the log has grown past half the journal), which holds
+the interpreter while orjson serialises it. Python's full garbage collections run only in
+pauses in typing (`WorkbookApp.collect_when_idle`).""",
     "search": """\
 `Workbook.search`, the search screen's own code (run in a worker thread): a case-folded
 substring test over every answer of every reflection, newest first, keeping the first
@@ -1015,8 +1015,8 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
     add(
         "Journals of 0, 1,000 and 10,000 reflections of about 1.5 KB each (17 per setback), on a "
         "real folder. Start-up: process start to the home screen's first frame, headless. Save: "
-        "`Workbook.save_reflection` (one durable write: temp file, fsync, rename, fsync of the "
-        "folder). Draft: `Workbook.save_draft`, written after each pause in typing. Longest "
+        "`Workbook.save_reflection` (one durable write: a line appended to the journal's log, "
+        "then fsync). Draft: `Workbook.save_draft`, written after each pause in typing. Longest "
         "stall: in the app, a watcher on the event loop notes the longest time it could not run "
         "(a key typed then waits that long) while typing a few keys, in the pause after typing "
         "(when the draft is written) and after ctrl+s (until the save is done). Search: "

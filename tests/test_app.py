@@ -320,3 +320,27 @@ async def test_a_failed_save_says_not_saved_and_keeps_the_text_on_screen(
         await pilot.pause()
         assert app.workbook.reflection(screen.setback_id, "first").answers["what"] == "words worth keeping"  # type: ignore[union-attr]
         await pilot.press("ctrl+q")
+
+
+async def test_full_garbage_collections_wait_for_a_pause_in_typing(data_dir: Path) -> None:
+    """Python's full collection walks every object (tens of ms at 10k): never between two keys."""
+    import gc
+    import time
+
+    before = gc.get_threshold()
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_setback_and_open_first_chapter(pilot, "Layoff")
+        assert gc.get_threshold()[2] > 10**6  # Python's own trigger is off while the app runs
+        for _ in range(12):
+            gc.collect(1)  # each passes objects on to the oldest generation: a full collection is due
+        app.last_input = 0.0
+        await pilot.press(*"typing")
+        assert time.monotonic() - app.last_input < 1.0  # keys count as input
+        assert not app.collect_when_idle()  # the keyboard is busy: wait
+        assert gc.get_count()[2] >= 12
+        app.last_input = time.monotonic() - 2.0  # a pause in typing
+        assert app.collect_when_idle()
+        assert gc.get_count()[2] == 0
+        assert not app.collect_when_idle()  # nothing due any more
+    assert gc.get_threshold() == before  # given back when the app ends
