@@ -431,3 +431,19 @@ def test_a_reader_never_sees_half_a_state_while_a_session_saves(
         s.close()
     assert s._storage.compactions >= 10  # type: ignore[union-attr]
     assert sorted(d["n"] for d in on_disk(folder)["checkins"].values()) == list(range(400))
+
+
+def test_nothing_is_written_after_close(tmp_path: Path) -> None:
+    """A late write (a draft as the app quits) must never touch a journal another session may hold."""
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "kept"})
+    s.close()
+    before = (folder / "journal.json").read_bytes()
+    with pytest.raises(SaveError, match="the journal is closed"):
+        s.insert("setbacks", {"title": "too late"})
+    s.close()  # twice is fine
+    assert (folder / "journal.json").read_bytes() == before
+    assert not (folder / "journal.log").exists()
+    with Store(folder) as again:
+        assert [d["title"] for d in again.all("setbacks")] == ["kept"]

@@ -252,7 +252,13 @@ def read_journal_files(path: Path) -> Loaded | None:
         header, _, body = log.partition(b"\n")
         if token is None or header + b"\n" != _log_header(token):
             loaded.log = "stale"
-            continue  # a session may be between writing journal.json and starting its log: look again
+            # A session may have written journal.json between the two reads: look again if so.
+            try:
+                if path.read_bytes() == raw:
+                    return loaded  # left by a crash after journal.json was written whole: already in it
+            except FileNotFoundError:
+                return None
+            continue
         loaded.log = "current"
         lines = body.split(b"\n")
         for number, line in enumerate(lines[:-1]):  # the part after the last newline is a torn write
@@ -287,6 +293,7 @@ class DurableStorage(Storage):
         self._log_size: int | None = None  # bytes in a log this session started; None: no usable log
         self._log_saves = 0  # saves in the log that journal.json does not have yet
         self._log_broken = False  # a failed append: the log is not trusted again, the next save compacts
+        self._closed = False
         self._set_state(loaded)
 
     def _set_state(self, loaded: Loaded | None) -> None:
@@ -325,6 +332,7 @@ class DurableStorage(Storage):
     def _flush(self) -> None:
         data = self._data
         assert data is not None
+        self._check_open()
         changed = [name for name, table in data.items() if self._flushed.get(name) is not table]
         dropped = [name for name in self._flushed if name not in data]
         touched, self._touched = self._touched, {}
@@ -379,8 +387,14 @@ class DurableStorage(Storage):
                 os.close(self._log_fd)
             self._log_fd = -1
 
+    def _check_open(self) -> None:
+        if self._closed:  # e.g. a draft written as the app quits: the journal may belong to another session now
+            self.reload()
+            raise SaveError("not saved: the journal is closed")
+
     def compact(self) -> None:
         """Write the whole journal to journal.json; the log it continued is then spent."""
+        self._check_open()
         with self._reload_on_failure():
             self._compact()
 
@@ -412,6 +426,7 @@ class DurableStorage(Storage):
 
     def replace_all(self, data: dict[str, Any]) -> None:
         """Make ``data`` the whole journal, written at once (the log is started afresh)."""
+        self._check_open()
         self._data = data
         self._touched = {}
         with self._reload_on_failure():
@@ -428,7 +443,9 @@ class DurableStorage(Storage):
         self._log_broken = True
 
     def close(self) -> None:
-        """Fold the log into journal.json (when it holds saves) and let go of it."""
+        """Fold the log into journal.json (when it holds saves) and let go of it; later writes fail."""
+        if self._closed:
+            return
         try:
             if self._data is None:
                 return  # nothing read since a failed save: the files stay as they are
@@ -438,6 +455,7 @@ class DurableStorage(Storage):
                 with contextlib.suppress(OSError):
                     os.unlink(self.log_path)  # empty, or spent
         finally:
+            self._closed = True
             self._close_log()
 
     @contextlib.contextmanager
