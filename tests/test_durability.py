@@ -180,6 +180,7 @@ def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("not saved: File too large")
     assert (folder / "journal.json").read_bytes() == before
+    assert not (folder / "journal.log").exists()  # the half-written line was cut off, the empty log removed
     assert not list(folder.glob(".journal-*"))
 
 

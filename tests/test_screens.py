@@ -331,3 +331,23 @@ async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: 
         await pilot.pause()
         assert {s.title for s in app.workbook.setbacks()} == {"Layoff at Northwind", "Harsh review"}
         assert len(app.screen.query_one("#setbacks", OptionList).options) == 2
+
+
+async def test_a_log_damaged_part_way_is_announced_and_what_came_before_is_kept(data_dir: Path) -> None:
+    seed(data_dir)
+    with Store(data_dir) as store:
+        store.insert("setbacks", {"title": "Logged first", "kind": "other"})
+        store.insert("setbacks", {"title": "Logged second", "kind": "other"})
+        log = (data_dir / "journal.log").read_bytes()
+        store._storage._data = None  # type: ignore[union-attr]  # as if the session died: the log stays
+    header, first, second, end = log.split(b"\n")
+    (data_dir / "journal.log").write_bytes(
+        b"\n".join([header, first, second.replace(b"Logged second", b"Logged sXcond"), first, end])
+    )
+    app = app_on(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        (notice,) = [n for n in app._notifications if "log of recent saves" in n.message]
+        assert notice.severity == "error" and "journal.log.damaged-" in notice.message
+        assert "Logged first" in {s.title for s in app.workbook.setbacks()}
+        assert "Logged second" not in {s.title for s in app.workbook.setbacks()}
