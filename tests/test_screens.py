@@ -339,7 +339,7 @@ async def test_a_log_damaged_part_way_is_announced_and_what_came_before_is_kept(
         store.insert("setbacks", {"title": "Logged first", "kind": "other"})
         store.insert("setbacks", {"title": "Logged second", "kind": "other"})
         log = (data_dir / "journal.log").read_bytes()
-        store._storage._data = None  # type: ignore[union-attr]  # as if the session died: the log stays
+        store._storage._closed = True  # type: ignore[union-attr]  # as if the session died: the log stays
     header, first, second, end = log.split(b"\n")
     (data_dir / "journal.log").write_bytes(
         b"\n".join([header, first, second.replace(b"Logged second", b"Logged sXcond"), first, end])

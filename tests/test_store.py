@@ -355,7 +355,7 @@ def crashed_with_log(folder: Path, saves: int) -> bytes:
         s.insert("setbacks", {"title": f"logged {i}"})
     log = (folder / "journal.log").read_bytes()
     s._storage._close_log()  # type: ignore[union-attr]
-    s._storage._data = None  # type: ignore[union-attr]  # as if killed: close folds nothing in
+    s._storage._closed = True  # type: ignore[union-attr]  # as if killed: close folds nothing in
     s.close()
     assert (folder / "journal.log").read_bytes() == log
     return log

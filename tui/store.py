@@ -447,8 +447,11 @@ class DurableStorage(Storage):
         if self._closed:
             return
         try:
-            if self._data is None:
-                return  # nothing read since a failed save: the files stay as they are
+            if self._data is None:  # nothing read since a failed save: see what the files hold now
+                try:
+                    self.read()
+                except (OSError, ValueError):
+                    return  # leave them as they are
             if self._log_saves:
                 self._compact()
             else:
