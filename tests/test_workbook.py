@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tui.content import Chapter
+from tui.store import Store
 from tui.workbook import Workbook
 
 
@@ -113,6 +114,28 @@ def test_continue_where_you_left_off(workbook: Workbook) -> None:
     s = workbook.add_setback("x")
     workbook.save_draft(s.id, "second", {"tags": ["a"]})
     assert workbook.last_opened() == (s.id, "second")
+
+
+def test_continue_where_you_left_off_is_the_newest_writing_on_a_live_setback(
+    store: Store, test_chapters: list[Chapter]
+) -> None:
+    import datetime as dt
+
+    minutes = iter(range(60))
+    wb = Workbook(store, test_chapters, lambda: dt.datetime(2026, 3, 1, 9, next(minutes)))
+    a, b = wb.add_setback("a"), wb.add_setback("b")
+    wb.save_reflection(a.id, "first", {"what": "x"})
+    wb.save_draft(b.id, "second", {"tags": ["b"]})
+    assert wb.last_opened() == (b.id, "second")  # a draft counts
+    wb.save_reflection(a.id, "second", {"tags": ["a"]})
+    assert wb.last_opened() == (a.id, "second")  # the newest wins
+    wb.archive_setback(a.id)
+    assert wb.last_opened() == (b.id, "second")  # archived setbacks are not offered
+    wb.delete_setback(b.id)
+    assert wb.last_opened() is None
+    store.insert("reflections", {"setback_id": a.id, "chapter_id": "gone", "updated": "2099-01-01T00:00:00"})
+    wb.archive_setback(a.id, archived=False)
+    assert wb.last_opened() == (a.id, "second")  # a chapter no longer shipped is not offered
 
 
 def test_everything_survives_a_reopen(

@@ -514,10 +514,11 @@ class Workbook:
         live = {s.id for s in self.setbacks(include_archived=True)}
         hits: list[SearchHit] = []
         total = 0
-        for doc in self.store.all("reflections"):
-            if doc.get("setback_id") not in live:
+        rows = self.store.pluck("reflections", "setback_id", "chapter_id", "answers", "updated")
+        for setback_id, chapter_id, answers, updated in rows:
+            if setback_id not in live:
                 continue
-            for field_id, value in (doc.get("answers") or {}).items():
+            for field_id, value in (answers or {}).items():
                 text = format_value(None, value) if not isinstance(value, str) else value
                 if not text:
                     continue
@@ -527,13 +528,13 @@ class Workbook:
                 total += 1
                 hits.append(
                     SearchHit(
-                        doc["setback_id"],
-                        doc["chapter_id"],
+                        setback_id,
+                        chapter_id,
                         field_id,
                         text,
                         at,
                         at + len(needle),
-                        doc.get("updated", ""),
+                        "" if updated is None else updated,
                     )
                 )
         hits.sort(key=lambda h: h.updated, reverse=True)
@@ -562,20 +563,24 @@ class Workbook:
         """Progress of every setback that has reflections, in one pass over the journal."""
         out: dict[int, Progress] = {}
         total = len(self.chapters)
-        for doc in self.store.all("reflections"):
-            if doc.get("chapter_id") not in self._by_id:
+        for setback_id, chapter_id, status in self.store.pluck("reflections", "setback_id", "chapter_id", "status"):
+            if chapter_id not in self._by_id:
                 continue
-            p = out.setdefault(doc["setback_id"], Progress(0, 0, total))
+            p = out.setdefault(setback_id, Progress(0, 0, total))
             p.started += 1
-            p.done += doc.get("status") == "done"
+            p.done += status == "done"
         return out
 
     def last_opened(self) -> tuple[int, str] | None:
         """The (setback, chapter) written in most recently: where to continue."""
-        latest: list[tuple[str, int, str]] = [(r.updated, r.setback_id, r.chapter_id) for r in self.reflections()]
-        latest += [(d.updated, d.setback_id, d.chapter_id) for d in self.drafts()]
+        keys = ("updated", "setback_id", "chapter_id")
         live = {s.id for s in self.setbacks()}
-        latest = [x for x in latest if x[1] in live and x[2] in self._by_id]
+        latest = [
+            (str(updated or ""), setback_id, chapter_id)
+            for table in ("reflections", "drafts")
+            for updated, setback_id, chapter_id in self.store.pluck(table, *keys)
+            if setback_id in live and chapter_id in self._by_id
+        ]
         if not latest:
             return None
         _, setback_id, chapter_id = max(latest)
