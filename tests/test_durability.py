@@ -321,3 +321,27 @@ def test_read_only_folder_gives_a_clear_message(tmp_path: Path) -> None:
     assert "Permission denied" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert stat.S_IMODE(folder.stat().st_mode) == 0o500  # left as the person set it
+
+
+def test_a_full_disk_at_quit_keeps_the_saves_in_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding the log into journal.json on close needs room for a whole copy; without it nothing is lost."""
+    folder = tmp_path / "journal"
+    with Store(folder) as s:
+        s.insert("setbacks", {"title": "before"})
+    before = (folder / "journal.json").read_bytes()
+    s = Store(folder)
+    s.insert("setbacks", {"title": "saved to the log"})
+
+    def no_space(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", no_space)
+    s.close()  # the whole-file write fails: quietly, the log stays
+    monkeypatch.undo()
+    assert (folder / "journal.json").read_bytes() == before
+    assert (folder / "journal.log").exists()
+    assert not list(folder.glob(".journal-*"))
+    with Store(folder) as again:
+        assert again.report.recovered_saves == 1
+        assert [d["title"] for d in again.all("setbacks")] == ["before", "saved to the log"]
+    assert not (folder / "journal.log").exists()
