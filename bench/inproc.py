@@ -243,6 +243,8 @@ def measure_store(spec: dict[str, Any]) -> dict[str, Any]:
             answers[next(iter(answers))] = f"typed {i}"
             with timed(draft, "draft"):
                 workbook.save_draft(setback.id, chapter.id, answers)
+        if hasattr(workbook, "prepare_search"):
+            workbook.prepare_search()  # as the search screen does when it opens
         for needle in spec["needles"]:
             with timed(search, "search"):
                 hits = search_answers(workbook, needle)

@@ -892,9 +892,11 @@ the interpreter while orjson serialises it. Python's full garbage collections ru
 pauses in typing (`WorkbookApp.collect_when_idle`).""",
     "search": """\
 `Workbook.search`, the search screen's own code (run in a worker thread): a case-folded
-substring test over every answer of every reflection, newest first, keeping the first
-500 hits. The reflections come from the store's read cache (no copy out of TinyDB while
-the journal is unchanged); an index of the answers' words would be faster still.""",
+substring test over every answer, newest first, keeping the first 500 hits. The answers'
+texts are gathered once per change to the reflections (the search screen starts that as
+it opens) and reused while the person types; what remains is `str.casefold` and
+`str.find` over every answer (about 12 MB of text at 10k). An index of the answers'
+words, or keeping the case-folded text too, would be faster still.""",
     "guide": """\
 Before its first frame the guide parses the block structure of the whole chapter with
 markdown-it, parses and renders the inline Markdown of the sections that fill the first
@@ -1021,7 +1023,7 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         "(a key typed then waits that long) while typing a few keys, in the pause after typing "
         "(when the draft is written) and after ctrl+s (until the save is done). Search: "
         "`Workbook.search`, the search screen's own code: a case-folded substring over every "
-        "reflection's answers."
+        "reflection's answers, after the screen has gathered their texts (it does as it opens)."
     )
     add("")
     add(

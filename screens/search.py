@@ -70,6 +70,13 @@ class SearchScreen(Screen[None]):
         self.query_one("#query", SafeInput).focus()
         if self.initial:
             self.run_search(self.initial)
+        else:
+            self._prepare()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _prepare(self) -> None:
+        """Gather every answer's text while the person starts typing (a pass over the journal)."""
+        self.workbook.prepare_search()
 
     @on(SafeInput.Changed, "#query")
     def _typed(self, event: SafeInput.Changed) -> None:

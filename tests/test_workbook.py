@@ -173,6 +173,27 @@ def test_search_finds_answers_case_insensitively(workbook: Workbook) -> None:
     assert workbook.search("nowhere")[1] == 0
 
 
+def test_search_sees_every_change_since_the_last_search(workbook: Workbook) -> None:
+    a, b = workbook.add_setback("a"), workbook.add_setback("b")
+    workbook.save_reflection(a.id, "first", {"what": "a harsh review"})
+    workbook.prepare_search()
+    assert workbook.search("harsh")[1] == 1
+    workbook.save_reflection(b.id, "first", {"what": "harsh words in the retro"})
+    workbook.save_reflection(a.id, "second", {"plan": [{"text": "ask why it felt harsh", "due": None, "done": False}]})
+    assert {(h.setback_id, h.chapter_id) for h in workbook.search("HARSH")[0]} == {
+        (a.id, "first"),
+        (b.id, "first"),
+        (a.id, "second"),
+    }
+    workbook.save_reflection(a.id, "first", {"what": "a fair review"})
+    workbook.archive_setback(b.id)  # archived setbacks are still searched
+    assert {(h.setback_id, h.chapter_id) for h in workbook.search("harsh")[0]} == {(b.id, "first"), (a.id, "second")}
+    workbook.delete_setback(b.id)
+    assert [(h.setback_id, h.chapter_id) for h in workbook.search("harsh")[0]] == [(a.id, "second")]
+    hits, total = workbook.search("a", limit=1)
+    assert len(hits) == 1 and total > 1  # the count is of every hit, the list is cut to the limit
+
+
 def test_progress_of_all_setbacks_in_one_pass_matches_each(workbook: Workbook) -> None:
     a = workbook.add_setback("a")
     b = workbook.add_setback("b")

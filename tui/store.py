@@ -840,6 +840,10 @@ class Store:
         for name in [table] if table is not None else list({*self._versions, *TABLES}):
             self._versions[name] = self._versions.get(name, 0) + 1
 
+    def table_version(self, table: str) -> int:
+        """A number that changes whenever ``table`` does (for caches built from it)."""
+        return self._versions.get(table, 0)
+
     def _docs(self, table: str) -> list[dict[str, Any]]:
         """The table's documents (with ``id``), kept until the table changes. Callers copy."""
         version = self._versions.get(table, 0)

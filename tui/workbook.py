@@ -9,6 +9,7 @@ write. Nothing here imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
@@ -128,9 +129,14 @@ class ValidationResult:
         return not self.errors
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
     """A dataclass record from a stored document; keys it does not know are ignored."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)  # type: ignore[arg-type]
     return cls(**{k: v for k, v in doc.items() if k in names})
 
 
@@ -188,6 +194,7 @@ class Workbook:
         self.chapters = list(chapters)
         self._by_id = {c.id: c for c in self.chapters}
         self.clock = clock
+        self._texts: tuple[int, list[tuple[int, str, str, str, str]]] | None = None
 
     def _stamp(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -511,36 +518,46 @@ class Workbook:
         needle = clean_text(query).strip().casefold()
         if not needle:
             return [], 0
-        live = {s.id for s in self.setbacks(include_archived=True)}
-        hits: list[SearchHit] = []
-        total = 0
-        rows = self.store.pluck("reflections", "setback_id", "chapter_id", "answers", "updated")
-        for setback_id, chapter_id, answers, updated in rows:
-            if setback_id not in live:
+        live = {setback_id for (setback_id,) in self.store.pluck("setbacks", "id")}
+        found = []
+        for row in self._answer_texts():
+            if row[0] not in live:
                 continue
-            for field_id, value in (answers or {}).items():
-                text = format_value(None, value) if not isinstance(value, str) else value
-                if not text:
-                    continue
-                at = text.casefold().find(needle)
-                if at < 0:
-                    continue
-                total += 1
-                hits.append(
-                    SearchHit(
-                        setback_id,
-                        chapter_id,
-                        field_id,
-                        text,
-                        at,
-                        at + len(needle),
-                        "" if updated is None else updated,
-                    )
-                )
-        hits.sort(key=lambda h: h.updated, reverse=True)
-        return hits[:limit], total
+            at = row[3].casefold().find(needle)
+            if at >= 0:
+                found.append((row, at))
+        found.sort(key=lambda hit: hit[0][4], reverse=True)  # newest first; equal times keep their order
+        hits = [
+            SearchHit(setback_id, chapter_id, field_id, text, at, at + len(needle), updated)
+            for (setback_id, chapter_id, field_id, text, updated), at in found[:limit]
+        ]
+        return hits, len(found)
 
     # -- check-ins and progress -------------------------------------------
+
+    def prepare_search(self) -> None:
+        """Gather what :meth:`search` looks through now, so the first search is as quick as the next."""
+        self._answer_texts()
+
+    def _answer_texts(self) -> list[tuple[int, str, str, str, str]]:
+        """Every non-empty answer as text, with where it is; kept until the reflections change.
+
+        Searching as the person types then costs one pass over strings, not a
+        pass over every record and the formatting of every list answer.
+        """
+        version = self.store.table_version("reflections")
+        cached = self._texts
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        texts = []
+        rows = self.store.pluck("reflections", "setback_id", "chapter_id", "answers", "updated")
+        for setback_id, chapter_id, answers, updated in rows:
+            for field_id, value in (answers or {}).items():
+                text = value if isinstance(value, str) else format_value(None, value)
+                if text:
+                    texts.append((setback_id, chapter_id, field_id, text, "" if updated is None else updated))
+        self._texts = (version, texts)
+        return texts
 
     def check_in(self, setback_id: int, rating: int) -> None:
         if not 0 <= rating <= 10:
