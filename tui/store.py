@@ -336,7 +336,7 @@ class DurableStorage(Storage):
         changed = [name for name, table in data.items() if self._flushed.get(name) is not table]
         dropped = [name for name in self._flushed if name not in data]
         touched, self._touched = self._touched, {}
-        try:
+        with self._reload_on_failure():
             if (
                 dropped
                 or self._token is None
@@ -347,9 +347,6 @@ class DurableStorage(Storage):
                 self._compact()
             elif changed:
                 self._append({name: {i: data[name].get(i) for i in touched[name]} for name in changed})
-        except SaveError:
-            self.reload()
-            raise
         self._flushed = dict(data)
         self.writes += 1
 
