@@ -442,23 +442,16 @@ def import_file(args: argparse.Namespace) -> int:
 def backup(args: argparse.Namespace) -> int:
     import time
 
+    from tui.export import load_journal
     from tui.locations import DB_FILE, data_dir
-    from tui.store import SaveError, encode, read_journal_files, write_private
+    from tui.store import SaveError, StoreError, encode, write_private
 
     folder = data_dir(args.data_dir)
     source = folder / DB_FILE
     try:
-        loaded = read_journal_files(source)
-    except OSError as exc:
-        _error(f"cannot read the journal {source}: {_reason(exc)}")
-        return EXIT_ERROR
-    except ValueError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else "unreadable"
-        _error(f"the journal {source} is damaged ({reason}); start failforward to move it aside and restore a backup")
-        return EXIT_ERROR
-    if loaded is None:
-        _error(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)")
-        return EXIT_ERROR
+        loaded = load_journal(folder)
+    except StoreError as exc:
+        return _journal_error(exc)
     # The file as it is when it holds everything; with the saves of an open session's log, the whole state.
     raw = encode(loaded.data) if loaded.saves else loaded.raw
     setbacks = len(loaded.data.get("setbacks", {}))

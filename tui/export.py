@@ -38,7 +38,7 @@ from tui import __version__
 from tui.content import Chapter, Field
 from tui.locations import DB_FILE
 from tui.sanitize import clean_value
-from tui.store import SCHEMA_VERSION, Store, StoreError, read_journal_files
+from tui.store import SCHEMA_VERSION, Loaded, Store, StoreError, read_journal_files
 from tui.workbook import (
     SETBACK_KINDS,
     STATUSES,
@@ -93,18 +93,16 @@ class NoJournal(StoreError):
 # -- reading the journal without the lock ----------------------------------
 
 
-def read_journal(folder: Path) -> Store:
-    """An in-memory copy of the journal in ``folder``, read without taking the lock.
+def load_journal(folder: Path) -> Loaded:
+    """The journal in ``folder`` as files hold it (journal.json with journal.log's saves), read without the lock.
 
     journal.json is only ever replaced whole, and journal.log (the saves since)
     is read first and applied only if it continues that very journal.json, so
-    the copy is always one complete saved state, even while a failforward
-    session is saving. Nothing in ``folder`` is created or changed. Changes to
-    the returned store stay in memory.
+    this is always one complete saved state, even while a failforward session
+    is saving. Nothing in ``folder`` is created or changed.
 
-    Raises :class:`NoJournal` when there is no journal file, ``JournalTooNew``
-    when a newer failforward wrote it, and :class:`StoreError` when it cannot
-    be read or is damaged.
+    Raises :class:`NoJournal` when there is no journal file and
+    :class:`StoreError` when it cannot be read or is damaged.
     """
     path = Path(folder) / DB_FILE
     try:
@@ -118,7 +116,16 @@ def read_journal(folder: Path) -> Store:
         ) from None
     if loaded is None:
         raise NoJournal(f"no journal in {folder} yet (start failforward to write one, or check --data-dir)")
-    return Store(None, data=loaded.data)  # refuses a newer schema, migrates an older one (in memory)
+    return loaded
+
+
+def read_journal(folder: Path) -> Store:
+    """An in-memory copy of the journal in ``folder`` (see :func:`load_journal`); changes stay in memory.
+
+    Raises what :func:`load_journal` raises, and ``JournalTooNew`` when a newer
+    failforward wrote the journal.
+    """
+    return Store(None, data=load_journal(folder).data)  # refuses a newer schema, migrates an older one (in memory)
 
 
 # -- JSON export -----------------------------------------------------------
