@@ -659,11 +659,13 @@ class Store:
             self.report.removed_temp_files = self._remove_temp_files(folder)
             loaded = self._load(path)
             self._storage = DurableStorage(path, loaded)
+            on_disk = None if loaded is None else loaded.raw
             if self._storage.pending_saves:
                 self.report.recovered_saves = self._storage.pending_saves
+                on_disk = None  # journal.json is about to change: the backup reads it again
                 with contextlib.suppress(SaveError):  # kept in the log until a save can write them whole
                     self._storage.compact()
-            self._backup(path)
+            self._backup(path, on_disk)
             self.db = _TinyDB(storage=lambda: self._storage)
         except BaseException:
             self.close()
@@ -767,14 +769,18 @@ class Store:
         found = self.backups()
         return found[-1] if found else None
 
-    def _backup(self, path: Path) -> None:
-        """Copy the journal into the rolling backups unless the newest is the same."""
+    def _backup(self, path: Path, raw: bytes | None = None) -> None:
+        """Copy the journal into the rolling backups unless the newest is the same.
+
+        ``raw`` is the journal's bytes when they were just read (opening need not read 16 MB twice).
+        """
         if not path.exists():
             return
         folder = path.parent / BACKUP_DIR
         ensure_private_dir(folder)
         newest = self.newest_backup()
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()
         if newest is not None and newest.read_bytes() == raw:
             return
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
