@@ -6,7 +6,6 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS := ../shared/tools/seed_overlap.py
-CORE := tui/store.py tui/content.py tui/workbook.py tui/export.py tui/sanitize.py tui/locations.py tui/settings.py
 
 .DEFAULT_GOAL := help
 
@@ -25,19 +24,20 @@ run: $(STAMP) ## Open the workbook (pass options with ARGS="--data-dir DIR")
 	$(BIN)/failforward $(ARGS)
 
 .PHONY: test
-test: $(STAMP) ## Lint, type-check the core, then run every test (installs tmux and OpenSSH when missing)
+test: $(STAMP) ## Lint, type-check, check the layers, then run every test (installs tmux and OpenSSH when missing)
 	@bash scripts/test-tools.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(CORE)
+	$(BIN)/mypy tui screens
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -f $(SEEDS) ]; then $(BIN)/python $(SEEDS) content/; else echo "seed_overlap.py not found: skipped"; fi
 
 .PHONY: check
-check: $(STAMP) ## Lint, format check and type-check the core (ruff, mypy)
+check: $(STAMP) ## Lint, format check, type-check and the layer contracts (ruff, mypy, import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(CORE)
+	$(BIN)/mypy tui screens
+	$(BIN)/lint-imports
 
 .PHONY: bench
 bench: $(STAMP) ## Run the benchmarks and rewrite docs/PERFORMANCE.md

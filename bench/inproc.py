@@ -108,7 +108,7 @@ async def measure_guide(spec: dict[str, Any]) -> dict[str, Any]:
     from textual.containers import Vertical
     from textual.widgets import Markdown
 
-    from screens.guide import GuideView
+    from screens.widgets.guide import GuideView
 
     _record_frames()
     text = Path(spec["file"]).read_text()
@@ -171,7 +171,7 @@ async def measure_guide(spec: dict[str, Any]) -> dict[str, Any]:
 async def measure_switch(spec: dict[str, Any]) -> dict[str, Any]:
     """ctrl+n on one chapter to the first frame of the next chapter's screen."""
     from screens.chapter import ChapterScreen
-    from screens.guide import GuideView
+    from screens.widgets.guide import GuideView
     from tui.app import make_app
 
     _record_frames()

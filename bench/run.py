@@ -907,7 +907,7 @@ The guide is a small part of a chapter switch: most of the time goes into Textua
 the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
 lists per question), the footer recomposing its key hints, applying the CSS to every new
 widget and laying the screen out, as the profile shows. Candidates (screens/chapter.py,
-screens/fields.py): keep the chapter screen and swap its content instead of building a
+screens/widgets/fields.py): keep the chapter screen and swap its content instead of building a
 new screen per chapter, and build the form's widgets once per field kind.""",
     "linear": """\
 Our renderer is one pass over markdown-it's tokens; growth beyond linear comes from
@@ -1105,8 +1105,8 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         "of two Textual apps opening on real content, not of the same screen.",
         "Textual's Markdown widget on 300 KB runs once (it takes tens of seconds).",
         "GuideView renders and mounts the sections that fill the first screen before its "
-        "first frame and the rest right after it (screens/guide.py); rendering parses a "
-        "block's inline Markdown only when its section is rendered (screens/markdown.py).",
+        "first frame and the rest right after it (screens/widgets/guide.py); rendering parses a "
+        "block's inline Markdown only when its section is rendered (screens/widgets/markdown.py).",
         "A save that stalls the event loop for less than one frame (16.7 ms) is counted as not blocking typing.",
     ]
     if res.load[0] > 0.7 or res.load[1] > 0.7:

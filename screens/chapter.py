@@ -10,24 +10,21 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, Static
 
-from screens.base import workbook_app
-from screens.dialogs import PickDialog
-from screens.fields import ChecklistField, FieldChanged, ReflectionForm
-from screens.guide import GuideView
+from screens.base import WorkbookScreen
+from screens.dialogs.pick import PickDialog
+from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
+from screens.widgets.guide import GuideView
 from tui.content import Chapter
-from tui.store import SaveError
-from tui.workbook import Workbook, format_value, same_answers
+from tui.workbook import ChapterSession, InvalidAnswers, SaveError, format_value
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 NARROW = 100  # under this many columns the guide and the form are stacked
-PENDING = "__pending__"  # draft key for checklist text typed but not yet added
 
 
-class ChapterScreen(Screen[None]):
+class ChapterScreen(WorkbookScreen[None]):
     """One chapter for one setback."""
 
     CSS_PATH = "chapter.tcss"
@@ -52,20 +49,10 @@ class ChapterScreen(Screen[None]):
         super().__init__()
         self.setback_id = setback_id
         self.focus_field = focus_field
-        workbook = self.workbook
-        chapter = workbook.chapter(chapter_id)
-        if chapter is None:
-            raise ValueError(f"no chapter '{chapter_id}'")
-        self.chapter: Chapter = chapter
+        self.session: ChapterSession = self.workbook.session(setback_id, chapter_id)  # ValueError: no such chapter
+        self.chapter: Chapter = self.session.chapter
         self._timer: Timer | None = None
         self._dirty = False
-        self._draft_seq = 0
-        self._draft_written = 0
-        self._baseline: dict[str, Any] = {}
-
-    @property
-    def workbook(self) -> Workbook:
-        return workbook_app(self).workbook
 
     def compose(self) -> ComposeResult:
         chapter = self.chapter
@@ -105,21 +92,18 @@ class ChapterScreen(Screen[None]):
         self.sub_title = self.chapter.title
         self._narrow(self.app.size.width)
         form = self.query_one("#form", ReflectionForm)
-        saved = self.workbook.reflection(self.setback_id, self.chapter.id)
-        self._baseline = {f.id: f.empty_value() for f in self.chapter.fields}
-        if saved is not None:
-            self._baseline.update({k: v for k, v in saved.answers.items() if self.chapter.field(k)})
-        form.load_answers(self._baseline)
+        saved = self.session.saved
+        form.load_answers(self.session.baseline)
         kept = self.workbook.unknown_answers(self.chapter, saved)
         if kept:
             lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
             kept_label = self.query_one("#kept", Label)
             kept_label.update(Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines)))
             kept_label.remove_class("-empty")
-        draft = self.workbook.draft(self.setback_id, self.chapter.id)
+        draft = self.session.draft()
         if draft is not None:
             form.load_answers(draft.answers)
-            self._restore_pending(draft.answers.get(PENDING) or {})
+            self._restore_pending(draft.pending)
             self.notify(
                 f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
                 title="Unsaved changes restored",
@@ -147,8 +131,8 @@ class ChapterScreen(Screen[None]):
         workbook = self.workbook
         setback = workbook.setback(self.setback_id)
         index = [c.id for c in workbook.chapters].index(self.chapter.id) + 1
-        status = workbook.status(self.setback_id, self.chapter.id)
-        unsaved = " · unsaved changes" if workbook.draft(self.setback_id, self.chapter.id) else ""
+        status = self.session.status()
+        unsaved = " · unsaved changes" if self.session.draft() else ""
         title = setback.title if setback else "?"
         self.query_one("#chapter-bar", Static).update(
             Content.assemble(
@@ -169,12 +153,9 @@ class ChapterScreen(Screen[None]):
 
     # -- drafts --------------------------------------------------------------
 
-    def _draft_answers(self) -> dict[str, Any]:
-        answers: dict[str, Any] = self.query_one("#form", ReflectionForm).to_answers()
-        pending = {c.field.id: c.pending for c in self.query(ChecklistField) if any(c.pending.values())}
-        if pending:
-            answers[PENDING] = pending
-        return answers
+    def _pending(self) -> dict[str, Any]:
+        """Checklist items typed but not added yet: kept with the draft, never as answers."""
+        return {c.field.id: c.pending for c in self.query(ChecklistField) if any(c.pending.values())}
 
     @on(FieldChanged)
     def _changed(self) -> None:
@@ -185,27 +166,16 @@ class ChapterScreen(Screen[None]):
             self._timer.stop()
         self._timer = self.set_timer(DRAFT_DELAY, self._write_draft_in_background)
 
-    def _take_draft(self) -> tuple[int, dict[str, Any]] | None:
-        """What to write now (numbered, so an older write never lands after a newer one), or None."""
+    def _take_draft(self) -> tuple[int, dict[str, Any], dict[str, Any]] | None:
+        """What to write now, with its ticket (an older write never lands after a newer one), or None."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty:
             return None
         self._dirty = False
-        self._draft_seq += 1
-        return self._draft_seq, self._draft_answers()
-
-    def _store_draft(self, seq: int, answers: dict[str, Any]) -> None:
-        """Write one numbered draft; raises SaveError. Safe from any thread."""
-        with self.workbook.store.lock:
-            if seq < self._draft_written:
-                return  # a newer draft is already on disk
-            if same_answers(answers, self._baseline):
-                self.workbook.discard_draft(self.setback_id, self.chapter.id)
-            else:
-                self.workbook.save_draft(self.setback_id, self.chapter.id, answers)
-            self._draft_written = seq
+        answers = self.query_one("#form", ReflectionForm).to_answers()
+        return self.session.ticket(), answers, self._pending()
 
     def _write_draft_in_background(self) -> None:
         """Drafts written while typing go to a thread: typing never waits for the disk."""
@@ -214,9 +184,9 @@ class ChapterScreen(Screen[None]):
             self._draft_worker(*taken)
 
     @work(thread=True, group="drafts", exit_on_error=False)
-    def _draft_worker(self, seq: int, answers: dict[str, Any]) -> None:
+    def _draft_worker(self, ticket: int, answers: dict[str, Any], pending: dict[str, Any]) -> None:
         try:
-            self._store_draft(seq, answers)
+            self.session.write_draft(ticket, answers, pending)
         except SaveError as exc:
             self.app.call_from_thread(self._draft_failed, exc)
             return
@@ -232,7 +202,7 @@ class ChapterScreen(Screen[None]):
         if taken is None:
             return True
         try:
-            self._store_draft(*taken)
+            self.session.write_draft(*taken)
         except SaveError as exc:
             self._draft_failed(exc)
             return False
@@ -249,45 +219,36 @@ class ChapterScreen(Screen[None]):
             if pending["text"].strip() and not checklist.add_item(pending["text"], pending["due"]):
                 return False
         answers = form.to_answers()
-        check = self.workbook.validate(self.chapter, answers, done=done)
-        form.show_errors(check.errors)
-        if not check.ok:
-            first = next(iter(check.errors))
-            form.focus_field(first)
-            self.notify(f"{len(check.errors)} answer(s) need attention.", title="Not saved", severity="warning")
-            return False
-        if self._timer is not None:
-            self._timer.stop()
         try:
-            with self.workbook.store.lock:
-                self.workbook.save_reflection(self.setback_id, self.chapter.id, answers, done=done)
-                # any draft still being written in the background is older than this save
-                self._draft_seq += 1
-                self._draft_written = self._draft_seq
+            self.session.save(answers, done)  # a draft still being written in the background is older: dropped
+        except InvalidAnswers as exc:
+            form.show_errors(exc.errors)
+            form.focus_field(next(iter(exc.errors)))
+            self.notify(f"{len(exc.errors)} answer(s) need attention.", title="Not saved", severity="warning")
+            return False
         except SaveError as exc:
             self.notify(f"{exc}. Your text is still here.", title="Not saved", severity="error", timeout=15)
             return False
-        except ValueError as exc:
-            self.notify(str(exc), title="Not saved", severity="warning")
-            return False
-        self._baseline = answers
+        if self._timer is not None:
+            self._timer.stop()
+        form.show_errors({})
         self._dirty = False
         self._update_bar()
         return True
 
     def action_save(self) -> None:
-        workbook_app(self).after_typing(self._save_now)
+        self.host.after_typing(self._save_now)
 
     def _save_now(self) -> None:
-        done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
+        done = self.session.status() == "done"
         if self._save(done=done):
             self.notify("Saved." if not done else "Saved (still marked done).", title=self.chapter.title)
 
     def action_toggle_done(self) -> None:
-        workbook_app(self).after_typing(self._toggle_done_now)
+        self.host.after_typing(self._toggle_done_now)
 
     def _toggle_done_now(self) -> None:
-        done = self.workbook.status(self.setback_id, self.chapter.id) == "done"
+        done = self.session.status() == "done"
         if self._save(done=not done):
             self.notify("Marked done." if not done else "Marked as in progress.", title=self.chapter.title)
 
@@ -300,7 +261,7 @@ class ChapterScreen(Screen[None]):
             self.dismiss()
 
     def action_neighbour(self, step: int) -> None:
-        workbook_app(self).after_typing(lambda: self._go_to_neighbour(step))
+        self.host.after_typing(lambda: self._go_to_neighbour(step))
 
     def _go_to_neighbour(self, step: int) -> None:
         target = self.workbook.neighbour(self.chapter.id, step)

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from screens.base import workbook_app
-from screens.dialogs import ConfirmDialog
-from tui.store import SaveError
-from tui.workbook import Progress, Setback
+from screens.base import WorkbookScreen
+from screens.dialogs.confirm import ConfirmDialog
+from tui.workbook import Progress, SaveError, Setback, SetbackFields
 
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WorkbookScreen[None]):
     """Pick or name a setback, then open a chapter."""
 
     CSS_PATH = "home.tcss"
@@ -57,7 +55,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         # The lists are filled by on_screen_resume, which also runs when the screen first shows.
         setbacks = self.query_one("#setbacks", OptionList)
-        if self.app_.workbook.setbacks():
+        if self.workbook.setbacks():
             setbacks.focus()
         else:
             self.query_one("#chapters", OptionList).focus()
@@ -65,10 +63,6 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_lists()
         self.refresh_trend()
-
-    @property
-    def app_(self) -> Any:
-        return workbook_app(self)
 
     @property
     def selected_setback(self) -> int | None:
@@ -79,7 +73,7 @@ class HomeScreen(Screen[None]):
         return int(option.id) if option.id and option.id.isdigit() else None
 
     def refresh_lists(self, select: int | None = None) -> None:
-        workbook = self.app_.workbook
+        workbook = self.workbook
         setbacks = self.query_one("#setbacks", OptionList)
         keep = select if select is not None else self.selected_setback
         setbacks.clear_options()
@@ -99,7 +93,7 @@ class HomeScreen(Screen[None]):
         self.refresh_status()
 
     def refresh_chapters(self) -> None:
-        workbook = self.app_.workbook
+        workbook = self.workbook
         chapters = self.query_one("#chapters", OptionList)
         keep = chapters.highlighted
         chapters.clear_options()
@@ -117,7 +111,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#chapters-title", Label).update(Content(title))
 
     def refresh_status(self) -> None:
-        workbook = self.app_.workbook
+        workbook = self.workbook
         parts: list[str] = []
         last = workbook.last_opened()
         if last:
@@ -146,7 +140,7 @@ class HomeScreen(Screen[None]):
 
     def refresh_trend(self) -> None:
         setback_id = self.selected_setback
-        ratings = [float(r) for _, r in self.app_.workbook.checkins(setback_id)] if setback_id else []
+        ratings = [float(r) for _, r in self.workbook.checkins(setback_id)] if setback_id else []
         trend = self.query_one("#trend", Sparkline)
         trend.data = ratings
         trend.display = bool(ratings)
@@ -189,14 +183,14 @@ class HomeScreen(Screen[None]):
             self.app.notify("First name the setback this is about.", title="New setback")
             self._new_setback(created)
             return
-        workbook_app(self).open_chapter(setback_id, chapter_id)
+        self.host.open_chapter(setback_id, chapter_id)
 
-    def _new_setback(self, then: Any = None) -> None:
-        def done(values: dict[str, Any] | None) -> None:
+    def _new_setback(self, then: Callable[[int], None] | None = None) -> None:
+        def done(values: SetbackFields | None) -> None:
             if values is None:
                 return
             try:
-                setback = self.app_.workbook.add_setback(**values)
+                setback = self.workbook.add_setback(values.title, values.kind, values.date, values.feeling)
             except (ValueError, SaveError) as exc:
                 self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
                 return
@@ -205,9 +199,9 @@ class HomeScreen(Screen[None]):
             if then:
                 then(setback.id)
 
-        from screens.setback import SetbackDialog  # with the form widgets: loaded when first needed
+        from screens.dialogs.setback import SetbackDialog  # with the form widgets: loaded when first needed
 
-        self.app.push_screen(SetbackDialog(today=self.app_.workbook.clock().date()), done)
+        self.app.push_screen(SetbackDialog(today=self.workbook.clock().date()), done)
 
     def action_new_setback(self) -> None:
         self._new_setback()
@@ -217,17 +211,17 @@ class HomeScreen(Screen[None]):
         if setback is None:
             return
 
-        def done(values: dict[str, Any] | None) -> None:
+        def done(values: SetbackFields | None) -> None:
             if values is None:
                 return
             try:
-                self.app_.workbook.update_setback(setback.id, **values)
+                self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
             except (ValueError, SaveError) as exc:
                 self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
                 return
             self.refresh_lists(select=setback.id)
 
-        from screens.setback import SetbackDialog
+        from screens.dialogs.setback import SetbackDialog
 
         self.app.push_screen(SetbackDialog(setback), done)
 
@@ -236,12 +230,12 @@ class HomeScreen(Screen[None]):
         if setback_id is None:
             self.app.notify("Name a setback first (n).", severity="warning")
             return
-        workbook_app(self).check_in(setback_id, then=self.refresh_trend)
+        self.host.check_in(setback_id, then=self.refresh_trend)
 
     def _selected(self) -> Setback | None:
         """The highlighted setback, or None (with a word to the person)."""
         setback_id = self.selected_setback
-        setback = self.app_.workbook.setback(setback_id) if setback_id else None
+        setback = self.workbook.setback(setback_id) if setback_id else None
         if setback is None:
             self.app.notify("No setback selected: press n to name one.", severity="warning")
         return setback
@@ -251,7 +245,7 @@ class HomeScreen(Screen[None]):
         if setback is None:
             return
         try:
-            self.app_.workbook.archive_setback(setback.id)
+            self.workbook.archive_setback(setback.id)
         except SaveError as exc:
             self.app.notify(str(exc), title="Not archived", severity="error", timeout=10)
             return
@@ -259,9 +253,9 @@ class HomeScreen(Screen[None]):
         self.refresh_lists()
 
     def action_unarchive_setback(self) -> None:
-        from screens.dialogs import PickDialog
+        from screens.dialogs.pick import PickDialog
 
-        workbook = self.app_.workbook
+        workbook = self.workbook
         archived = [s for s in workbook.setbacks(include_archived=True) if s.archived]
         if not archived:
             self.app.notify("No archived setbacks.")
@@ -280,7 +274,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(PickDialog("Bring back an archived setback", [s.title for s in archived]), picked)
 
     def action_delete_setback(self) -> None:
-        workbook = self.app_.workbook
+        workbook = self.workbook
         setback = self._selected()
         if setback is None:
             return
@@ -301,7 +295,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
 
     def action_continue(self) -> None:
-        last = self.app_.workbook.last_opened()
+        last = self.workbook.last_opened()
         if last is None:
             self.app.notify("Nothing to continue yet: open a chapter first.")
             return

@@ -7,12 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from screens.base import workbook_app
-from tui.workbook import STATUSES, Reflection, Workbook, format_value
+from screens.base import WorkbookScreen
+from tui.workbook import STATUSES, Reflection, format_value
 
 ALL = "__all__"
 
@@ -38,7 +37,7 @@ def cell(text: str, width: int) -> str:
 COLUMNS = (("Updated", 16), ("Setback", 18), ("Chapter", 22), ("Status", 6))
 
 
-class JournalScreen(Screen[None]):
+class JournalScreen(WorkbookScreen[None]):
     """All reflections, newest first; enter opens one."""
 
     CSS_PATH = "sections.tcss"
@@ -69,10 +68,6 @@ class JournalScreen(Screen[None]):
         return Select(
             [(Content(everything), ALL), *options], value=ALL, allow_blank=False, id=f"filter-{name}", compact=True
         )
-
-    @property
-    def workbook(self) -> Workbook:
-        return workbook_app(self).workbook
 
     def on_mount(self) -> None:
         self.sub_title = "Journal"
@@ -132,7 +127,7 @@ class JournalScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#journal-table")
     def _open(self, event: OptionList.OptionSelected) -> None:
         setback_id, chapter_id = self.keys[event.option_index]
-        workbook_app(self).open_chapter(setback_id, chapter_id)
+        self.host.open_chapter(setback_id, chapter_id)
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-setback", Select).focus()

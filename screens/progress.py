@@ -6,16 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from screens.base import workbook_app
-from tui.workbook import Workbook
+from screens.base import WorkbookScreen
+from tui.workbook import Progress
 
 MARKS = {"empty": "·", "draft": "~", "done": "✓"}
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(WorkbookScreen[None]):
     """Which chapters are done for each setback, and the check-in chart."""
 
     CSS_PATH = "sections.tcss"
@@ -24,10 +23,6 @@ class ProgressScreen(Screen[None]):
         Binding("escape", "app.go('home')", "Home"),
         Binding("k", "check_in", "Check in"),
     ]
-
-    @property
-    def workbook(self) -> Workbook:
-        return workbook_app(self).workbook
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,9 +49,10 @@ class ProgressScreen(Screen[None]):
         for chapter in workbook.chapters:
             table.add_column(f"{chapter.order:>2} ", key=chapter.id, width=3)
         table.add_column(" Done", key="done", width=5)
+        every = workbook.progress_all()
         for setback in workbook.setbacks():
             statuses = {r.chapter_id: r.status for r in workbook.reflections(setback.id)}
-            progress = workbook.progress(setback.id)
+            progress = every.get(setback.id) or Progress(0, 0, len(workbook.chapters))
             cells = [Content(setback.title[:20])]
             cells += [Content(f" {MARKS[statuses.get(c.id, 'empty')]} ") for c in workbook.chapters]
             cells.append(Content(f"{round(100 * progress.done / max(1, progress.total)):>4}%"))
@@ -99,9 +95,9 @@ class ProgressScreen(Screen[None]):
     def _open(self, event: DataTable.CellSelected) -> None:
         column = event.cell_key.column_key.value
         if column and self.workbook.chapter(str(column)):
-            workbook_app(self).open_chapter(int(str(event.cell_key.row_key.value)), str(column))
+            self.host.open_chapter(int(str(event.cell_key.row_key.value)), str(column))
 
     def action_check_in(self) -> None:
         setback_id = self.current_setback()
         if setback_id is not None:
-            workbook_app(self).check_in(setback_id, then=self.refresh_grid)
+            self.host.check_in(setback_id, then=self.refresh_grid)

@@ -6,14 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
-from screens.base import workbook_app
-from screens.fields import SafeInput
-from tui.workbook import SearchHit, Workbook
+from screens.base import WorkbookScreen
+from screens.widgets.fields import SafeInput
+from tui.workbook import SearchHit
 
 CONTEXT = 60  # characters shown either side of a match
 LIMIT = 500
@@ -38,7 +37,7 @@ def snippet(hit: SearchHit) -> Content:
     )
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(WorkbookScreen[None]):
     """Type to search; down moves into the results; enter opens one at its question."""
 
     CSS_PATH = "sections.tcss"
@@ -53,10 +52,6 @@ class SearchScreen(Screen[None]):
         self.initial = query
         self.hits: list[SearchHit] = []
         self._timer: Timer | None = None
-
-    @property
-    def workbook(self) -> Workbook:
-        return workbook_app(self).workbook
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,7 +129,7 @@ class SearchScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#results")
     def _open(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[event.option_index]  # separators are not options
-        workbook_app(self).open_chapter(hit.setback_id, hit.chapter_id, field_id=hit.field_id)
+        self.host.open_chapter(hit.setback_id, hit.chapter_id, field_id=hit.field_id)
 
     def action_focus_query(self) -> None:
         self.query_one("#query", SafeInput).focus()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -71,3 +76,47 @@ def make_workbook(data_dir: Path) -> Iterator[Callable[..., Workbook]]:
     yield make
     for s in opened:
         s.close()
+
+
+def run_main(
+    argv: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: bytes = b""
+) -> subprocess.CompletedProcess[str]:
+    """``failforward ARGV`` run in this process through ``tui.cli.main``, as a shell would see it.
+
+    Standard output and error are captured as bytes (commands write to
+    ``sys.stdout.buffer``), the working directory and environment are set for
+    the call only, and the result looks like ``subprocess.run``'s.
+    """
+    from tui.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = {
+        "stdout": io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        "stderr": io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+        "stdin": io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"),
+    }
+    saved = {name: getattr(sys, name) for name in streams}
+    old_env = dict(os.environ)
+    old_cwd = Path.cwd()
+    try:
+        for name, stream in streams.items():
+            setattr(sys, name, stream)
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse's --help and --version
+            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    finally:
+        for name, stream in saved.items():
+            setattr(sys, name, stream)
+        os.environ.clear()
+        os.environ.update(old_env)
+        os.chdir(old_cwd)
+    with contextlib.suppress(ValueError):
+        streams["stdout"].flush()
+        streams["stderr"].flush()
+    return subprocess.CompletedProcess(
+        list(argv), code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
+    )

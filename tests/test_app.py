@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 from screens.chapter import ChapterScreen
-from screens.fields import ScaleInput
 from screens.home import HomeScreen
+from screens.widgets.fields import ScaleInput
 from tui.app import WorkbookApp, make_app
 from tui.store import Store
 from tui.workbook import Workbook
@@ -216,7 +216,7 @@ async def test_opening_and_leaving_without_typing_leaves_no_draft(data_dir: Path
 
 
 async def test_multi_choice_ticks_by_keys_and_shows_marks(data_dir: Path) -> None:
-    from screens.fields import MultiList
+    from screens.widgets.fields import MultiList
 
     app = app_on(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -287,7 +287,7 @@ async def test_drafts_while_typing_are_written_off_the_event_loop(data_dir: Path
         # an older draft finishing late never overwrites a newer one, nor a save
         await pilot.press(*" more", "ctrl+s")
         await pilot.pause()
-        screen._store_draft(1, {"what": "stale"})
+        screen.session.write_draft(1, {"what": "stale"})
         assert workbook.draft(screen.setback_id, "first") is None
         assert workbook.reflection(screen.setback_id, "first").answers["what"] == "typed more"  # type: ignore[union-attr]
         await pilot.press("ctrl+q")

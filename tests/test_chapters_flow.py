@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, TextArea
 
 from screens.chapter import ChapterScreen
-from screens.fields import ChoiceList, ScaleInput
 from screens.home import HomeScreen
+from screens.widgets.fields import ChoiceList, ScaleInput
 from tui.app import WorkbookApp, make_app
 from tui.locations import shipped_content_dir
 from tui.store import Store

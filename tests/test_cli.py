@@ -1,4 +1,4 @@
-"""The command line, run as a real process: versions, help, content checks, clear errors."""
+"""The command line: versions, help, content checks, clear errors (in-process; ``python -m tui`` once)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import pytest
 
 from tui import __version__
 
-from .conftest import FIXTURE_CHAPTERS, ROOT
+from .conftest import FIXTURE_CHAPTERS, ROOT, run_main
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``failforward ARGS`` in this process."""
+    return run_main(args, cwd=ROOT, env=env)
+
+
+def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m tui ARGS`` as a real process."""
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
         capture_output=True,
@@ -27,7 +33,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_version() -> None:
-    result = run("--version")
+    result = run_module("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"failforward {__version__}"
 

@@ -1,4 +1,4 @@
-"""export, import, backup and list, run through the installed console script."""
+"""export, import, backup and list: in-process through ``main([...])``, and a few through the installed script."""
 
 from __future__ import annotations
 
@@ -18,16 +18,22 @@ from tui.locations import DB_FILE
 from tui.store import SCHEMA_VERSION, Store
 from tui.workbook import Workbook
 
-from .conftest import FIXTURE_CHAPTERS, ROOT, fixed_clock
+from .conftest import FIXTURE_CHAPTERS, ROOT, fixed_clock, run_main
 
 FAILFORWARD = Path(sys.executable).parent / "failforward"
 COMMANDS = ("export", "import", "backup", "list", "check-content")
 
-pytestmark = pytest.mark.skipif(not FAILFORWARD.exists(), reason="the console script is not installed")
-
 
 def ff(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``failforward`` with the test chapters."""
+    """Run ``failforward`` with the test chapters in this process (``main``), as the shell would see it."""
+    return run_main(["--content", str(FIXTURE_CHAPTERS), *args], cwd=cwd or ROOT, env=env)
+
+
+def ff_installed(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``failforward`` console script with the test chapters."""
+    assert FAILFORWARD.exists(), f"the console script is not installed: {FAILFORWARD} (make test installs it)"
     return subprocess.run(
         [str(FAILFORWARD), "--content", str(FIXTURE_CHAPTERS), *args],
         capture_output=True,
@@ -79,7 +85,7 @@ def held(journal: Path) -> Iterator[Path]:
 
 
 def test_top_help_names_the_commands_and_exit_codes() -> None:
-    result = ff("--help")
+    result = ff_installed("--help")
     assert result.returncode == 0
     for text in (*COMMANDS, "exit codes", "  3  no setback with that id", "docs/CLI.md"):
         assert text in result.stdout
@@ -375,7 +381,7 @@ def test_commands_never_import_textual(journal: Path, tmp_path: Path, command: l
     assert ff("export", "-o", str(export), "--data-dir", str(journal)).returncode == 0
     names = {"BACKUP": str(tmp_path / "b.json"), "EXPORT": str(export)}
     args = [names.get(a, a) for a in command]
-    result = ff(*args, "--data-dir", str(journal), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = ff_installed(*args, "--data-dir", str(journal), env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stderr
     imported = [
         line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time")

@@ -16,8 +16,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui import store as store_module
 from tui.store import JournalLocked, SaveError, Store
+from tui.store import disk as disk_module
+from tui.store import private as private_module
+from tui.store import storage as storage_module
 
 from .conftest import FIXTURE_CHAPTERS, ROOT
 
@@ -39,7 +41,7 @@ def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path) ->
             os.close(read_end)
             try:
                 # Saves go to the log; journal.json is rewritten whole every save, every few, or rarely.
-                store_module.LOG_LIMIT_MIN = rng.choice([0, 8000, 1 << 20])
+                disk_module.LOG_LIMIT_MIN = rng.choice([0, 8000, 1 << 20])
                 s = Store(folder)
                 i = 0
                 while True:
@@ -90,12 +92,12 @@ class FailOnCall:
 
 
 def count_calls(folder: Path, name: str, way: str) -> int:
-    counter = FailOnCall(getattr(os, name) if name != "fsync_dir" else store_module._fsync_dir, 0, False)
+    counter = FailOnCall(getattr(os, name) if name != "fsync_dir" else private_module.fsync_dir, 0, False)
     with Store(folder) as s:
         s.insert("setbacks", {"title": "before"})
     with Store(folder) as s:
-        target = store_module if name == "fsync_dir" else os
-        attr = "_fsync_dir" if name == "fsync_dir" else name
+        target = private_module if name == "fsync_dir" else os
+        attr = "fsync_dir" if name == "fsync_dir" else name
         original = getattr(target, attr)
         setattr(target, attr, counter)
         try:
@@ -114,7 +116,7 @@ def test_a_failing_system_call_changes_nothing(
 ) -> None:
     """A save appends to the log (the first one starts the log) or rewrites journal.json whole."""
     if way == "whole-file":  # a change that names no records is written whole
-        monkeypatch.setattr(store_module.DurableStorage, "touch", lambda *args: None)
+        monkeypatch.setattr(storage_module.DurableStorage, "touch", lambda *args: None)
     folder = tmp_path / "journal"
     with Store(folder) as s:
         s.insert("setbacks", {"title": "before"})
@@ -123,8 +125,8 @@ def test_a_failing_system_call_changes_nothing(
     for n in range(1, total + 1):
         before = (folder / "journal.json").read_bytes()
         with Store(folder) as s:
-            target = store_module if call == "fsync_dir" else os
-            attr = "_fsync_dir" if call == "fsync_dir" else call
+            target = private_module if call == "fsync_dir" else os
+            attr = "fsync_dir" if call == "fsync_dir" else call
             failing = FailOnCall(getattr(target, attr), n, for_good)
             setattr(target, attr, failing)
             try:
@@ -297,7 +299,7 @@ def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path) -> N
             assert report.quarantined.read_bytes() == damaged, name
             assert report.quarantine_reason, name
             assert report.newest_backup is not None, name
-            assert store_module.decode(report.newest_backup.read_bytes()), name  # a backup is always readable
+            assert disk_module.decode(report.newest_backup.read_bytes()), name  # a backup is always readable
             assert titles == [], name
         for extra in folder.glob("journal.json.damaged-*"):
             extra.unlink()

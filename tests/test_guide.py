@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from screens.markdown import render_sections
+from screens.widgets.markdown import render_sections
 from tui.content import Chapter
 
 from .conftest import ROOT

@@ -1,11 +1,11 @@
-"""The guide renderer (screens.markdown): what a chapter's Markdown turns into, block by block."""
+"""The guide renderer (screens.widgets.markdown): what a chapter's Markdown turns into, block by block."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
 
-from screens.markdown import Section, render_sections, render_text
+from screens.widgets.markdown import Section, render_sections, render_text
 
 
 def styled(text: Text) -> list[tuple[str, str]]:
@@ -318,7 +318,7 @@ def long_chapter(sections: int = 60) -> str:
 
 
 def test_rendering_in_steps_gives_the_same_sections_as_all_at_once() -> None:
-    from screens.markdown import SectionRenderer
+    from screens.widgets.markdown import SectionRenderer
 
     markdown = long_chapter(30) + "\n[ref link][r]\n\n[r]: https://example.org/r\n"
     whole = [(s.title, s.level, s.text.plain, styled(s.text)) for s in render_sections(markdown)]
@@ -336,7 +336,7 @@ async def test_guide_shows_the_first_screen_first_then_every_section() -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
-    from screens.guide import GuideView
+    from screens.widgets.guide import GuideView
 
     markdown = long_chapter()
     expected = render_sections(markdown)
@@ -361,7 +361,7 @@ async def test_guide_shows_the_first_screen_first_then_every_section() -> None:
 async def test_guide_heading_keys_and_go_to_reach_sections_mounted_later() -> None:
     from textual.app import App, ComposeResult
 
-    from screens.guide import GuideView
+    from screens.widgets.guide import GuideView
 
     markdown = long_chapter()
 

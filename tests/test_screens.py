@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 
 from screens.chapter import ChapterScreen
-from screens.dialogs import CheckInDialog, ConfirmDialog
+from screens.dialogs.checkin import CheckInDialog
+from screens.dialogs.confirm import ConfirmDialog
 from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.journal import JournalScreen
@@ -265,7 +266,7 @@ async def test_export_and_import_from_the_palette(data_dir: Path, tmp_path: Path
 
     import yaml
 
-    from screens.transfer import ExportDialog, ImportDialog
+    from screens.dialogs.transfer import ExportDialog, ImportDialog
 
     seed(data_dir)
     app = app_on(data_dir)
@@ -312,7 +313,7 @@ async def test_export_and_import_from_the_palette(data_dir: Path, tmp_path: Path
 
 
 async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: Path) -> None:
-    from screens.dialogs import ConfirmDialog
+    from screens.dialogs.confirm import ConfirmDialog
 
     seed(data_dir)
     with Store(data_dir):

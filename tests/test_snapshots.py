@@ -191,7 +191,7 @@ def test_check_in_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) ->
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_export_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    from screens.transfer import ExportDialog
+    from screens.dialogs.transfer import ExportDialog
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         pilot.app.push_screen(ExportDialog(Path("/home/you/failforward-export-20260314.md")))

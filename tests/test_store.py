@@ -221,7 +221,7 @@ def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    import tui.store as store_module
+    import tui.store.disk as store_module
 
     steps = st.lists(
         st.tuples(
@@ -402,7 +402,7 @@ def test_a_reader_never_sees_half_a_state_while_a_session_saves(
     """Export reads without the lock while saves append and journal.json is rewritten whole."""
     import threading
 
-    import tui.store as store_module
+    import tui.store.disk as store_module
 
     monkeypatch.setattr(store_module, "LOG_LIMIT_MIN", 2000)  # rewrite journal.json every few saves
     folder = tmp_path / "j"

@@ -23,7 +23,6 @@ from textual.screen import Screen
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
-from tui.store import Store
 from tui.workbook import Workbook
 
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
@@ -69,7 +68,7 @@ class WorkbookApp(App[None]):
         self._defer_full_collections()
         if not self.is_headless:
             self._watch_terminal()
-        report = self.workbook.store.report
+        report = self.workbook.open_report
         if report.quarantined is not None:
             backup = report.newest_backup
             offer = (
@@ -188,7 +187,7 @@ class WorkbookApp(App[None]):
         with contextlib.suppress(Exception):
             self.flush_drafts()
         with contextlib.suppress(Exception):
-            self.workbook.store.close()
+            self.workbook.close()
         # Restoring a terminal that is gone can block: never wait more than a moment.
         timer = threading.Timer(1.0, os._exit, args=(128 + signum,))
         timer.daemon = True
@@ -264,8 +263,8 @@ class WorkbookApp(App[None]):
 
     def check_in(self, setback_id: int, then: Callable[[], None] | None = None) -> None:
         """Ask how a setback feels now and record it."""
-        from screens.dialogs import CheckInDialog
-        from tui.store import SaveError
+        from screens.dialogs.checkin import CheckInDialog
+        from tui.workbook import SaveError
 
         setback = self.workbook.setback(setback_id)
         if setback is None:
@@ -286,19 +285,18 @@ class WorkbookApp(App[None]):
         self.push_screen(CheckInDialog(setback.title), done)
 
     def action_export(self) -> None:
-        from screens.transfer import ExportDialog
+        from screens.dialogs.transfer import ExportDialog
 
         stamp = self.workbook.clock().strftime("%Y%m%d")
         self.push_screen(ExportDialog(Path.home() / f"failforward-export-{stamp}.md"))
 
     def action_restore(self) -> None:
         """Offer the newest backup in place of the journal (after a confirmation)."""
-        from screens.dialogs import ConfirmDialog
+        from screens.dialogs.confirm import ConfirmDialog
         from screens.home import HomeScreen
-        from tui.store import StoreError
+        from tui.workbook import StoreError
 
-        store = self.workbook.store
-        backup = store.newest_backup()
+        backup = self.workbook.newest_backup()
         if backup is None:
             self.notify("There is no backup yet.", severity="warning")
             return
@@ -307,7 +305,7 @@ class WorkbookApp(App[None]):
             if not yes:
                 return
             try:
-                store.restore(backup)
+                self.workbook.restore(backup)
             except StoreError as exc:
                 self.notify(str(exc), title="Not restored", severity="error", timeout=15)
                 return
@@ -322,7 +320,7 @@ class WorkbookApp(App[None]):
         self.push_screen(ConfirmDialog(question, yes="Restore"), answered)
 
     def action_import(self) -> None:
-        from screens.transfer import ImportDialog
+        from screens.dialogs.transfer import ImportDialog
 
         self.push_screen(ImportDialog(Path.home() / "failforward-export.json"))
 
@@ -375,7 +373,7 @@ class WorkbookApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
-        self.workbook.store.close()
+        self.workbook.close()
 
 
 def make_app(
@@ -384,17 +382,17 @@ def make_app(
     *,
     chapters: Sequence[Chapter] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
-    store: Store | None = None,
+    workbook: Workbook | None = None,
     remember_theme: bool = True,
 ) -> WorkbookApp:
-    """Build the app on a journal folder and a content folder.
+    """Build the app on a journal folder and a content folder (or on a workbook already open).
 
     Raises ``ContentError`` for a bad chapter and ``StoreError`` for a journal
     that cannot be opened; both carry a one-line message.
     """
-    if chapters is None:
-        chapters = load_chapters(content_folders(content_dir))
-    if store is None:
-        store = Store(default_data_dir(data_dir))
-    workbook = Workbook(store, chapters, clock) if clock else Workbook(store, chapters)
+    if workbook is None:
+        if chapters is None:
+            chapters = load_chapters(content_folders(content_dir))
+        folder = default_data_dir(data_dir)
+        workbook = Workbook.open(folder, chapters, clock) if clock else Workbook.open(folder, chapters)
     return WorkbookApp(workbook, remember_theme=remember_theme)

@@ -1,93 +1,98 @@
-"""The domain: setbacks, reflections, drafts, action items and check-ins.
+"""The domain service: the one door to the journal.
 
-:class:`Workbook` is the one service the screens talk to. It validates and
-cleans what is typed, keeps answers to fields a chapter no longer has, turns
-checklist items into action items, and groups each save into one durable
-write. Nothing here imports Textual.
+:class:`Workbook` is what the screens, the app and the command line talk to:
+it opens a journal (for a session, or as a read-only copy), validates and
+cleans what is typed (once), keeps answers to fields a chapter no longer has,
+turns checklist items into action items, groups each save into one durable
+write, and says what happened on opening (damage found, saves recovered).
+:class:`ChapterSession` orders the drafts of a chapter on screen against its
+saves. The journal's errors are re-exported here so callers need nothing
+from the storage below. Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from tui.content import Chapter, Field, FieldRef
-from tui.sanitize import clean_text, clean_value
-from tui.store import Store
-
-SETBACK_KINDS = (
-    "rejection",
-    "project",
-    "layoff",
-    "review",
-    "promotion",
-    "business",
-    "other",
+from tui.content import Chapter, FieldRef
+from tui.records import (
+    ACTIONS,
+    CHECKINS,
+    CHILD_TABLES,
+    DRAFTS,
+    REFLECTIONS,
+    SETBACK_KINDS,
+    SETBACKS,
+    STATUSES,
+    ActionItem,
+    CheckIn,
+    Draft,
+    InvalidSetback,
+    Progress,
+    Reflection,
+    Setback,
+    SetbackFields,
+    candidates,
+    check_setback,
+    format_value,
+    from_doc,
+    is_empty,
+    parse_date,
+    same_answers,
 )
-STATUSES = ("empty", "draft", "done")
+from tui.sanitize import clean_text, clean_value
+from tui.store import (
+    JournalLocked,
+    JournalTooNew,
+    NoJournal,
+    OpenReport,
+    SaveError,
+    Store,
+    StoreError,
+    load_journal,
+    read_copy,
+)
+
+__all__ = [
+    "SETBACK_KINDS",
+    "STATUSES",
+    "ActionItem",
+    "ChapterSession",
+    "CheckIn",
+    "Draft",
+    "EarlierAnswer",
+    "InvalidAnswers",
+    "InvalidSetback",
+    "JournalLocked",
+    "JournalTooNew",
+    "NoJournal",
+    "OpenReport",
+    "Progress",
+    "Reflection",
+    "SaveError",
+    "SearchHit",
+    "Setback",
+    "SetbackFields",
+    "Snapshot",
+    "StoreError",
+    "ValidationResult",
+    "Workbook",
+    "format_value",
+    "is_empty",
+    "parse_date",
+    "same_answers",
+]
 
 Clock = Callable[[], dt.datetime]
-T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
-
-
-def parse_date(text: str) -> dt.date:
-    """A date typed as YYYY-MM-DD; raises ValueError with a message for the user."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a date: use YYYY-MM-DD, e.g. 2026-03-14") from None
-
-
-@dataclass
-class Setback:
-    id: int
-    title: str
-    kind: str = "other"
-    date: str | None = None
-    feeling: int | None = None
-    archived: bool = False
-    created: str = ""
-    updated: str = ""
-
-
-@dataclass
-class Reflection:
-    id: int
-    setback_id: int
-    chapter_id: str
-    answers: dict[str, Any]
-    status: str = "draft"
-    chapter_version: int = 1
-    revision: int = 1
-    created: str = ""
-    updated: str = ""
-
-
-@dataclass
-class Draft:
-    id: int
-    setback_id: int
-    chapter_id: str
-    answers: dict[str, Any]
-    updated: str = ""
-
-
-@dataclass
-class ActionItem:
-    id: int
-    setback_id: int
-    chapter_id: str
-    field_id: str
-    text: str
-    due: str | None = None
-    done: bool = False
 
 
 @dataclass
@@ -114,13 +119,6 @@ class SearchHit:
 
 
 @dataclass
-class Progress:
-    done: int
-    started: int
-    total: int
-
-
-@dataclass
 class ValidationResult:
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -129,61 +127,20 @@ class ValidationResult:
         return not self.errors
 
 
-@functools.cache
-def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in fields(cls))
+class InvalidAnswers(ValueError):
+    """Answers that cannot be saved: ``errors`` maps each field id to its problem (nothing was written)."""
+
+    def __init__(self, message: str, errors: dict[str, str]) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
-def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
-    """A dataclass record from a stored document; keys it does not know are ignored."""
-    names = _field_names(cls)  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in doc.items() if k in names})
+@dataclass(frozen=True)
+class Snapshot:
+    """The journal's saved state as bytes (what a backup copies), read without the lock."""
 
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
-
-
-def same_answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two sets of answers say the same thing (an empty answer is empty, whatever its type)."""
-    keys = set(a) | set(b)
-    for key in keys:
-        x, y = a.get(key), b.get(key)
-        if is_empty(x) and is_empty(y):
-            continue
-        if x != y:
-            return False
-    return True
-
-
-def format_value(f: Field | None, value: Any) -> str:
-    """An answer as plain text, for display and export."""
-    if is_empty(value):
-        return ""
-    if f is not None and f.kind == "scale":
-        return f"{value} (of {f.min}-{f.max})"
-    if isinstance(value, list):
-        lines = []
-        for item in value:
-            if isinstance(item, dict):
-                box = "[x]" if item.get("done") else "[ ]"
-                due = f" (due {item['due']})" if item.get("due") else ""
-                lines.append(f"{box} {item.get('text', '')}{due}")
-            else:
-                lines.append(f"- {item}")
-        return "\n".join(lines)
-    return str(value)
-
-
-def candidates(f: Field | None, value: Any) -> list[str]:
-    """An answer split into items: lines of text, options of a multi, checklist texts."""
-    if is_empty(value):
-        return []
-    if isinstance(value, list):
-        out = [str(v.get("text", "")) if isinstance(v, dict) else str(v) for v in value]
-    else:
-        out = str(value).splitlines()
-    return [line.strip(" -*\t") for line in out if line.strip(" -*\t")]
+    raw: bytes
+    setbacks: int
 
 
 class Workbook:
@@ -196,8 +153,72 @@ class Workbook:
         self.clock = clock
         self._texts: tuple[int, list[tuple[int, str, str, str, str]]] | None = None
 
+    # -- opening and closing ---------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
+        """The journal in ``folder``, opened for this session (it holds the folder's lock until closed).
+
+        Raises ``JournalLocked`` when another session has it, ``JournalTooNew``
+        and ``StoreError`` (with a one-line message) when it cannot be opened.
+        """
+        return cls(Store(folder), chapters, clock)
+
+    @classmethod
+    def read_only(cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
+        """An in-memory copy of the journal in ``folder``, read without the lock (changes stay in memory).
+
+        Works while a session has the journal open. Raises ``NoJournal`` when
+        there is no journal yet, ``StoreError`` when it cannot be read.
+        """
+        return cls(read_copy(folder), chapters, clock)
+
+    @classmethod
+    def in_memory(cls, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
+        """An empty journal that lives in memory only."""
+        return cls(Store(None), chapters, clock)
+
+    @staticmethod
+    def snapshot(folder: Path) -> Snapshot:
+        """The journal's saved state as a backup would hold it (an open session's logged saves included)."""
+        from tui.store import encode
+
+        loaded = load_journal(folder)
+        raw = encode(loaded.data) if loaded.saves else loaded.raw
+        return Snapshot(raw, len(loaded.data.get(SETBACKS, {})))
+
+    def close(self) -> None:
+        """Write what the log holds into the journal file and let the journal go."""
+        self.store.close()
+
+    @property
+    def folder(self) -> Path | None:
+        """The journal's folder; None for a journal in memory."""
+        return None if self.store.folder is None else Path(self.store.folder)
+
+    @property
+    def open_report(self) -> OpenReport:
+        """What happened while opening: a damaged file moved aside, saves recovered, a migration."""
+        return self.store.report
+
+    def newest_backup(self) -> Path | None:
+        return self.store.newest_backup()
+
+    def restore(self, backup: Path) -> None:
+        """Put a backup in place of the journal (the current state is backed up first); raises StoreError."""
+        self.store.restore(backup)
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held around any group of reads and writes that must not interleave with another thread's."""
+        return self.store.lock
+
     def _stamp(self) -> str:
         return self.clock().isoformat(timespec="seconds")
+
+    def session(self, setback_id: int, chapter_id: str) -> ChapterSession:
+        """A chapter opened on screen: its drafts, written in order, and its saves."""
+        return ChapterSession(self, setback_id, self._require_chapter(chapter_id))
 
     # -- chapters ----------------------------------------------------------
 
@@ -215,26 +236,21 @@ class Workbook:
     # -- setbacks ----------------------------------------------------------
 
     def setbacks(self, include_archived: bool = False) -> list[Setback]:
-        found = [from_doc(Setback, d) for d in self.store.all("setbacks")]
+        found = [from_doc(Setback, d) for d in self.store.all(SETBACKS)]
         if not include_archived:
             found = [s for s in found if not s.archived]
         return sorted(found, key=lambda s: (s.created, s.id), reverse=True)
 
     def setback(self, setback_id: int) -> Setback | None:
-        doc = self.store.get("setbacks", setback_id)
+        doc = self.store.get(SETBACKS, setback_id)
         return None if doc is None else from_doc(Setback, doc)
 
-    def _check_setback(self, title: str, kind: str, date: str | None, feeling: int | None) -> dict[str, Any]:
-        title = clean_text(title).strip()
-        if not title:
-            raise ValueError("give the setback a title")
-        if kind not in SETBACK_KINDS:
-            raise ValueError(f"kind must be one of: {', '.join(SETBACK_KINDS)}")
-        if date:
-            date = parse_date(date).isoformat()
-        if feeling is not None and not 0 <= feeling <= 10:
-            raise ValueError("feeling must be from 0 to 10")
-        return {"title": title, "kind": kind, "date": date or None, "feeling": feeling}
+    @staticmethod
+    def check_setback(
+        title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+    ) -> SetbackFields:
+        """The one rule for a valid setback (see :func:`tui.records.check_setback`); raises InvalidSetback."""
+        return check_setback(title, kind, date, feeling)
 
     def add_setback(
         self,
@@ -243,13 +259,13 @@ class Workbook:
         date: str | None = None,
         feeling: int | None = None,
     ) -> Setback:
-        doc = self._check_setback(title, kind, date, feeling)
+        checked = check_setback(title, kind, date, feeling)
         now = self._stamp()
-        doc.update(archived=False, created=now, updated=now)
+        doc = {**vars(checked), "archived": False, "created": now, "updated": now}
         with self.store.batch():
-            new_id = self.store.insert("setbacks", doc)
-            if feeling is not None:
-                self.store.insert("checkins", {"setback_id": new_id, "rating": feeling, "at": now})
+            new_id = self.store.insert(SETBACKS, doc)
+            if checked.feeling is not None:
+                self.store.insert(CHECKINS, {"setback_id": new_id, "rating": checked.feeling, "at": now})
         return from_doc(Setback, {**doc, "id": new_id})
 
     def update_setback(
@@ -260,37 +276,31 @@ class Workbook:
         date: str | None,
         feeling: int | None,
     ) -> Setback:
-        doc = self._check_setback(title, kind, date, feeling)
-        doc["updated"] = self._stamp()
-        self.store.update("setbacks", setback_id, doc)
+        checked = check_setback(title, kind, date, feeling)
+        self.store.update(SETBACKS, setback_id, {**vars(checked), "updated": self._stamp()})
         found = self.setback(setback_id)
         assert found is not None
         return found
 
     def archive_setback(self, setback_id: int, archived: bool = True) -> None:
-        self.store.update("setbacks", setback_id, {"archived": archived, "updated": self._stamp()})
+        self.store.update(SETBACKS, setback_id, {"archived": archived, "updated": self._stamp()})
 
     def delete_setback(self, setback_id: int) -> None:
         """Delete a setback with everything written about it."""
         with self.store.batch():
-            for table in ("reflections", "drafts", "actions", "checkins"):
-                self.store.remove(
-                    table,
-                    [d["id"] for d in self.store.find(table, setback_id=setback_id)],
-                )
-            self.store.remove("setbacks", [setback_id])
+            for table in CHILD_TABLES:
+                self.store.remove(table, [d["id"] for d in self.store.find(table, setback_id=setback_id)])
+            self.store.remove(SETBACKS, [setback_id])
 
     # -- reflections -------------------------------------------------------
 
     def reflection(self, setback_id: int, chapter_id: str) -> Reflection | None:
-        found = self.store.find("reflections", setback_id=setback_id, chapter_id=chapter_id)
+        found = self.store.find(REFLECTIONS, setback_id=setback_id, chapter_id=chapter_id)
         return from_doc(Reflection, found[0]) if found else None
 
     def reflections(self, setback_id: int | None = None) -> list[Reflection]:
         docs = (
-            self.store.all("reflections")
-            if setback_id is None
-            else self.store.find("reflections", setback_id=setback_id)
+            self.store.all(REFLECTIONS) if setback_id is None else self.store.find(REFLECTIONS, setback_id=setback_id)
         )
         return sorted((from_doc(Reflection, d) for d in docs), key=lambda r: r.updated, reverse=True)
 
@@ -340,8 +350,9 @@ class Workbook:
     ) -> Reflection:
         """Save the answers (and clear the draft) in one durable write.
 
-        Raises ValueError when the answers are invalid, ``SaveError`` when the
-        disk refused them (nothing changed then).
+        Raises :class:`InvalidAnswers` (a ValueError, with every problem by
+        field id) when the answers are invalid, ``SaveError`` when the disk
+        refused them: nothing changed then.
         """
         chapter = self._require_chapter(chapter_id)
         answers = clean_value(answers)
@@ -349,7 +360,7 @@ class Workbook:
         if not check.ok:
             fid, message = next(iter(check.errors.items()))
             f = chapter.field(fid)
-            raise ValueError(f"{f.label if f else fid}: {message}")
+            raise InvalidAnswers(f"{f.label if f else fid}: {message}", check.errors)
         now = self._stamp()
         status = "done" if done else "draft"
         with self.store.batch():
@@ -367,7 +378,7 @@ class Workbook:
                     "created": now,
                     "updated": now,
                 }
-                new_id = self.store.insert("reflections", doc)
+                new_id = self.store.insert(REFLECTIONS, doc)
             else:
                 new_id = previous.id
                 doc = {
@@ -377,7 +388,7 @@ class Workbook:
                     "revision": previous.revision + 1,
                     "updated": now,
                 }
-                self.store.update("reflections", new_id, doc)
+                self.store.update(REFLECTIONS, new_id, doc)
             self._sync_actions(setback_id, chapter, kept)
             self._remove_drafts(setback_id, chapter_id)
         base = {"setback_id": setback_id, "chapter_id": chapter_id, "created": now}
@@ -399,33 +410,35 @@ class Workbook:
 
     # -- drafts ------------------------------------------------------------
 
-    def save_draft(self, setback_id: int, chapter_id: str, answers: dict[str, Any]) -> None:
-        """Keep what is on screen, not yet saved, so that nothing typed is lost."""
+    def save_draft(
+        self, setback_id: int, chapter_id: str, answers: dict[str, Any], pending: dict[str, Any] | None = None
+    ) -> None:
+        """Keep what is on screen, not yet saved, so that nothing typed is lost.
+
+        ``pending`` is text typed into a form's side inputs that is not an
+        answer yet (a checklist item not added): kept beside the answers.
+        """
         answers = clean_value(answers)
+        pending = clean_value(pending or {})
         now = self._stamp()
-        found = self.store.find("drafts", setback_id=setback_id, chapter_id=chapter_id)
+        found = self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)
         if found:
-            if found[0].get("answers") == answers:
+            if found[0].get("answers") == answers and (found[0].get("pending") or {}) == pending:
                 return
-            self.store.update("drafts", found[0]["id"], {"answers": answers, "updated": now})
+            self.store.update(DRAFTS, found[0]["id"], {"answers": answers, "pending": pending, "updated": now})
         else:
-            self.store.insert(
-                "drafts",
-                {
-                    "setback_id": setback_id,
-                    "chapter_id": chapter_id,
-                    "answers": answers,
-                    "updated": now,
-                },
-            )
+            doc = {"setback_id": setback_id, "chapter_id": chapter_id, "answers": answers, "updated": now}
+            if pending:
+                doc["pending"] = pending
+            self.store.insert(DRAFTS, doc)
 
     def draft(self, setback_id: int, chapter_id: str) -> Draft | None:
-        found = self.store.find("drafts", setback_id=setback_id, chapter_id=chapter_id)
-        return from_doc(Draft, found[0]) if found else None
+        found = self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)
+        return _draft_of(found[0]) if found else None
 
     def drafts(self) -> list[Draft]:
         return sorted(
-            (from_doc(Draft, d) for d in self.store.all("drafts")),
+            (_draft_of(d) for d in self.store.all(DRAFTS)),
             key=lambda d: d.updated,
             reverse=True,
         )
@@ -435,8 +448,8 @@ class Workbook:
 
     def _remove_drafts(self, setback_id: int, chapter_id: str) -> None:
         self.store.remove(
-            "drafts",
-            [d["id"] for d in self.store.find("drafts", setback_id=setback_id, chapter_id=chapter_id)],
+            DRAFTS,
+            [d["id"] for d in self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)],
         )
 
     # -- what chapters build on -------------------------------------------
@@ -481,8 +494,8 @@ class Workbook:
 
     def _sync_actions(self, setback_id: int, chapter: Chapter, answers: dict[str, Any]) -> None:
         """Make the action items match the chapter's checklist answers."""
-        old = [d["id"] for d in self.store.find("actions", setback_id=setback_id, chapter_id=chapter.id)]
-        self.store.remove("actions", old)
+        old = [d["id"] for d in self.store.find(ACTIONS, setback_id=setback_id, chapter_id=chapter.id)]
+        self.store.remove(ACTIONS, old)
         for f in chapter.fields:
             if f.kind != "checklist":
                 continue
@@ -490,7 +503,7 @@ class Workbook:
                 if not isinstance(item, dict) or not str(item.get("text", "")).strip():
                     continue
                 self.store.insert(
-                    "actions",
+                    ACTIONS,
                     {
                         "setback_id": setback_id,
                         "chapter_id": chapter.id,
@@ -502,7 +515,7 @@ class Workbook:
                 )
 
     def actions(self, setback_id: int | None = None, include_done: bool = False) -> list[ActionItem]:
-        docs = self.store.all("actions") if setback_id is None else self.store.find("actions", setback_id=setback_id)
+        docs = self.store.all(ACTIONS) if setback_id is None else self.store.find(ACTIONS, setback_id=setback_id)
         items = [from_doc(ActionItem, d) for d in docs]
         if not include_done:
             items = [a for a in items if not a.done]
@@ -518,7 +531,7 @@ class Workbook:
         needle = clean_text(query).strip().casefold()
         if not needle:
             return [], 0
-        live = {setback_id for (setback_id,) in self.store.pluck("setbacks", "id")}
+        live = {setback_id for (setback_id,) in self.store.pluck(SETBACKS, "id")}
         found = []
         for row in self._answer_texts():
             if row[0] not in live:
@@ -545,12 +558,12 @@ class Workbook:
         Searching as the person types then costs one pass over strings, not a
         pass over every record and the formatting of every list answer.
         """
-        version = self.store.table_version("reflections")
+        version = self.store.table_version(REFLECTIONS)
         cached = self._texts
         if cached is not None and cached[0] == version:
             return cached[1]
         texts = []
-        rows = self.store.pluck("reflections", "setback_id", "chapter_id", "answers", "updated")
+        rows = self.store.pluck(REFLECTIONS, "setback_id", "chapter_id", "answers", "updated")
         for setback_id, chapter_id, answers, updated in rows:
             for field_id, value in (answers or {}).items():
                 text = value if isinstance(value, str) else format_value(None, value)
@@ -563,24 +576,25 @@ class Workbook:
         if not 0 <= rating <= 10:
             raise ValueError("a check-in is a number from 0 to 10")
         self.store.insert(
-            "checkins",
+            CHECKINS,
             {"setback_id": setback_id, "rating": rating, "at": self._stamp()},
         )
 
     def checkins(self, setback_id: int | None = None) -> list[tuple[str, int]]:
-        docs = self.store.all("checkins") if setback_id is None else self.store.find("checkins", setback_id=setback_id)
+        """(when, rating) of the check-ins, oldest first."""
+        docs = self.store.all(CHECKINS) if setback_id is None else self.store.find(CHECKINS, setback_id=setback_id)
         ordered = sorted(docs, key=lambda d: (d["at"], d["id"]))  # same second: in the order recorded
         return [(d["at"], int(d["rating"])) for d in ordered]
 
     def progress(self, setback_id: int) -> Progress:
-        statuses = [r.status for r in self.reflections(setback_id) if r.chapter_id in self._by_id]
-        return Progress(statuses.count("done"), len(statuses), len(self.chapters))
+        """Chapters done and started of all chapters (answers to chapters no longer shipped do not count)."""
+        return self.progress_all().get(setback_id) or Progress(0, 0, len(self.chapters))
 
     def progress_all(self) -> dict[int, Progress]:
         """Progress of every setback that has reflections, in one pass over the journal."""
         out: dict[int, Progress] = {}
         total = len(self.chapters)
-        for setback_id, chapter_id, status in self.store.pluck("reflections", "setback_id", "chapter_id", "status"):
+        for setback_id, chapter_id, status in self.store.pluck(REFLECTIONS, "setback_id", "chapter_id", "status"):
             if chapter_id not in self._by_id:
                 continue
             p = out.setdefault(setback_id, Progress(0, 0, total))
@@ -594,7 +608,7 @@ class Workbook:
         live = {s.id for s in self.setbacks()}
         latest = [
             (str(updated or ""), setback_id, chapter_id)
-            for table in ("reflections", "drafts")
+            for table in (REFLECTIONS, DRAFTS)
             for updated, setback_id, chapter_id in self.store.pluck(table, *keys)
             if setback_id in live and chapter_id in self._by_id
         ]
@@ -602,3 +616,69 @@ class Workbook:
             return None
         _, setback_id, chapter_id = max(latest)
         return setback_id, chapter_id
+
+
+def _draft_of(doc: dict[str, Any]) -> Draft:
+    """A stored draft; an older journal kept pending text inside the answers under ``__pending__``."""
+    answers = dict(doc.get("answers") or {})
+    pending = doc.get("pending") or answers.pop("__pending__", None) or {}
+    return from_doc(Draft, {**doc, "answers": answers, "pending": pending if isinstance(pending, dict) else {}})
+
+
+class ChapterSession:
+    """A chapter open on screen for one setback: its drafts and saves, in order.
+
+    Drafts are written from a worker thread while the person types, and a
+    save can come in between: every draft takes a ticket when it is taken off
+    the screen, and a draft whose ticket is older than what is already on disk
+    (a newer draft, or a save) is dropped. A draft that says what the saved
+    answers say removes the draft instead.
+    """
+
+    def __init__(self, workbook: Workbook, setback_id: int, chapter: Chapter) -> None:
+        self.workbook = workbook
+        self.setback_id = setback_id
+        self.chapter = chapter
+        self._issued = 0
+        self._written = 0
+        saved = workbook.reflection(setback_id, chapter.id)
+        self.baseline: dict[str, Any] = {f.id: f.empty_value() for f in chapter.fields}
+        if saved is not None:
+            self.baseline.update({k: v for k, v in saved.answers.items() if chapter.field(k)})
+        self.saved = saved
+
+    def ticket(self) -> int:
+        """A number for the next draft taken off the screen (call it on the screen's thread)."""
+        self._issued += 1
+        return self._issued
+
+    def write_draft(self, ticket: int, answers: dict[str, Any], pending: dict[str, Any] | None = None) -> None:
+        """Write one numbered draft; an older one than what is on disk is dropped. Raises SaveError.
+
+        Safe from any thread.
+        """
+        pending = {k: v for k, v in (pending or {}).items() if v and any(v.values())}
+        with self.workbook.lock:
+            if ticket < self._written:
+                return  # a newer draft, or a save, is already on disk
+            if same_answers(answers, self.baseline) and not pending:
+                self.workbook.discard_draft(self.setback_id, self.chapter.id)
+            else:
+                self.workbook.save_draft(self.setback_id, self.chapter.id, answers, pending)
+            self._written = ticket
+
+    def save(self, answers: dict[str, Any], done: bool) -> Reflection:
+        """Save the answers (a draft still being written is older, and dropped). Raises InvalidAnswers, SaveError."""
+        with self.workbook.lock:
+            saved = self.workbook.save_reflection(self.setback_id, self.chapter.id, answers, done=done)
+            self._issued += 1
+            self._written = self._issued
+        self.baseline = {**self.baseline, **{k: v for k, v in saved.answers.items() if self.chapter.field(k)}}
+        self.saved = saved
+        return saved
+
+    def draft(self) -> Draft | None:
+        return self.workbook.draft(self.setback_id, self.chapter.id)
+
+    def status(self) -> str:
+        return self.workbook.status(self.setback_id, self.chapter.id)

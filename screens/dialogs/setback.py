@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,13 +12,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from screens.dialogs import ConfirmDialog
-from screens.fields import SafeInput, ScaleInput
-from tui.workbook import SETBACK_KINDS, Setback, parse_date
+from screens.dialogs.confirm import ConfirmDialog
+from screens.widgets.fields import SafeInput, ScaleInput
+from tui.records import SETBACK_KINDS, InvalidSetback, Setback, SetbackFields, check_setback
 
 
-class SetbackDialog(ModalScreen[dict[str, Any] | None]):
-    """A form for a setback; dismisses with its values, or None."""
+class SetbackDialog(ModalScreen[SetbackFields | None]):
+    """A form for a setback; dismisses with its checked values, or None."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -56,32 +55,28 @@ class SetbackDialog(ModalScreen[dict[str, Any] | None]):
             self.query_one("#feeling", ScaleInput).value = self.setback.feeling
         self.query_one("#title", Input).focus()
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> SetbackFields:
+        """What the form holds, checked by the one rule for a setback; raises InvalidSetback."""
         kind = self.query_one("#kind", Select).value
-        return {
-            "title": self.query_one("#title", Input).value.strip(),
-            "kind": kind if isinstance(kind, str) else "other",
-            "date": self.query_one("#date", Input).value.strip() or None,
-            "feeling": self.query_one("#feeling", ScaleInput).value,
-        }
+        return check_setback(
+            self.query_one("#title", Input).value,
+            kind if isinstance(kind, str) else "other",
+            self.query_one("#date", Input).value.strip() or None,
+            self.query_one("#feeling", ScaleInput).value,
+        )
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        values = self.values()
         error = self.query_one("#setback-error", Label)
-        if not values["title"]:
-            error.update("Give the setback a title.")
+        try:
+            values = self.values()
+        except InvalidSetback as exc:
+            message = str(exc)
+            error.update(Content(message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")))
             error.remove_class("-empty")
-            self.query_one("#title", Input).focus()
+            focus = {"title": "#title", "date": "#date", "feeling": "#feeling", "kind": "#kind"}[exc.field]
+            self.query_one(focus).focus()
             return
-        if values["date"]:
-            try:
-                values["date"] = parse_date(values["date"]).isoformat()
-            except ValueError as exc:
-                error.update(Content(str(exc)))
-                error.remove_class("-empty")
-                self.query_one("#date", Input).focus()
-                return
         self.dismiss(values)
 
     def action_cancel(self) -> None:

@@ -11,16 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 
-from screens.base import workbook_app
-from screens.fields import SafeInput
+from screens.base import WorkbookModal
+from screens.widgets.fields import SafeInput
 from tui.export import ExportError, export_json, export_markdown, import_json
-from tui.store import SaveError, StoreError, write_private
+from tui.output import OutputError, write_file
+from tui.workbook import StoreError
 
 
-class TransferDialog(ModalScreen[None]):
+class TransferDialog(WorkbookModal[None]):
     """A path to type, then work in a thread with a progress bar, then the result."""
 
     BINDINGS = [Binding("escape", "close", "Close")]
@@ -62,7 +62,7 @@ class TransferDialog(ModalScreen[None]):
         try:
             message = self.transfer(path)
             ok = True
-        except (ExportError, StoreError, OSError, ValueError) as exc:
+        except (ExportError, StoreError, OutputError, OSError, ValueError) as exc:
             message, ok = str(exc), False
         self.app.call_from_thread(self._done, message, ok)
 
@@ -88,15 +88,11 @@ class ExportDialog(TransferDialog):
     PROMPT = "File to write (.md for a readable case file, .json for everything, importable):"
 
     def transfer(self, path: Path) -> str:
-        workbook = workbook_app(self).workbook
         if path.suffix.lower() == ".json":
-            text = json.dumps(export_json(workbook.store, workbook.chapters), ensure_ascii=False, indent=2) + "\n"
+            text = json.dumps(export_json(self.workbook), ensure_ascii=False, indent=2) + "\n"
         else:
-            text = export_markdown(workbook.store, workbook.chapters)
-        try:
-            write_private(path, text.encode("utf-8"))
-        except SaveError as exc:
-            raise OSError(str(exc)) from exc
+            text = export_markdown(self.workbook)
+        write_file(path, text.encode("utf-8"))
         return f"Exported to {path} (only you can read it)."
 
 
@@ -115,12 +111,11 @@ class ImportDialog(TransferDialog):
             data: Any = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise ValueError(f"{path} is not JSON: {exc}") from exc
-        store = workbook_app(self).workbook.store
         if self.checked != path:
-            report = import_json(store, data, dry_run=True)
+            report = import_json(self.workbook, data, dry_run=True)
             self.checked = path
             return report.summary().replace("dry run: nothing was written", "press enter again to import")
-        report = import_json(store, data)
+        report = import_json(self.workbook, data)
         self.checked = None
         return report.summary()
 

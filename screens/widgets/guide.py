@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import AwaitMount
 from textual.widgets import Static
 
-from screens.markdown import Section, SectionRenderer
+from screens.widgets.markdown import Section, SectionRenderer
 
 MIN_FIRST_CHARS = 2000  # render at least this much text before the first frame
 

@@ -44,7 +44,7 @@ class SafeInput(Input):
 class SafeTextArea(TextArea):
     """A TextArea that drops terminal control sequences from pasted text (see SafeInput)."""
 
-    def _on_paste(self, event: events.Paste) -> None:
+    async def _on_paste(self, event: events.Paste) -> None:
         event.text = clean_text(event.text)
 
 
@@ -188,7 +188,7 @@ class ChecklistField(Vertical):
     """Items with an optional due date: add, tick and remove them by keys."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Tick", show=False),
+        Binding("space", "toggle_item", "Tick", show=False),
         Binding("delete,x", "remove", "Remove", show=False),
         Binding("e", "edit", "Edit", show=False),
     ]
@@ -239,7 +239,7 @@ class ChecklistField(Vertical):
         index = self.query_one("#items", OptionList).highlighted
         return index if index is not None and 0 <= index < len(self.items) else None
 
-    def action_toggle(self) -> None:
+    def action_toggle_item(self) -> None:
         index = self._current()
         if index is not None:
             self.items[index]["done"] = not self.items[index].get("done")
@@ -263,7 +263,7 @@ class ChecklistField(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The list keys act only while the item list has focus (space and x must type in inputs).
-        if action in ("toggle", "remove", "edit"):
+        if action in ("toggle_item", "remove", "edit"):
             return self.query_one("#items", OptionList).has_focus
         return True
 

@@ -1,0 +1,101 @@
+"""What the commands share: exit codes, one-line errors, the chapters, writing output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.content import Chapter, LoadResult
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be opened, read or written
+EXIT_CONTENT = 2  # the command line is wrong, a chapter file is malformed, or an import file is not an export
+EXIT_UNKNOWN = 3  # no such setback, or a journal or export written by a newer failforward
+
+
+def error(message: str) -> None:
+    """One line on standard error, starting with ``failforward:``."""
+    print(f"failforward: {' '.join(str(message).split(chr(10)))}", file=sys.stderr)
+
+
+def reason(exc: BaseException) -> str:
+    """Why an OS operation failed, in a few words."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    return str(exc)
+
+
+def journal_error(exc: Exception) -> int:
+    """Say why the journal could not be opened or read; the exit code for it."""
+    from tui.workbook import JournalTooNew
+
+    error(str(exc))
+    return EXIT_UNKNOWN if isinstance(exc, JournalTooNew) else EXIT_ERROR
+
+
+def read_content(content_dir: str | None) -> LoadResult | int:
+    """The chapters of --content DIR, or the shipped and the user's; an exit code if DIR is missing."""
+    from tui.content import load_folders
+    from tui.locations import content_folders
+
+    folders = content_folders(content_dir)
+    if content_dir is not None and not folders[0].is_dir():
+        error(f"no such folder: {folders[0]}")
+        return EXIT_CONTENT
+    return load_folders(folders)
+
+
+def load_chapters(content_dir: str | None) -> list[Chapter] | int:
+    """The chapters for titles and labels; problems are a warning, not a stop."""
+    result = read_content(content_dir)
+    if isinstance(result, int):
+        return result
+    if result.errors:
+        count = len(result.errors)
+        error(
+            f"warning: {count} problem{'s' if count != 1 else ''} in the chapter files "
+            "(failforward check-content shows them); those chapters show field ids for labels"
+        )
+    return result.chapters
+
+
+def is_journal(target: Path, folder: Path) -> bool:
+    """Whether ``target`` is the journal's own file (never to be written over by an export)."""
+    from tui.locations import DB_FILE, LOG_FILE
+
+    try:
+        return target.resolve() in {(folder / DB_FILE).resolve(), (folder / LOG_FILE).resolve()}
+    except OSError:
+        return False
+
+
+def write_output(payload: bytes, output: str | None) -> int:
+    """Write to FILE atomically (mode 0600), or to standard output for None or ``-``."""
+    from tui.output import OutputError, write_file
+
+    if output is None or output == "-":
+        try:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # e.g. piped into head: not an error worth a message
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_ERROR
+        return EXIT_OK
+    try:
+        write_file(Path(output).expanduser(), payload)
+    except OutputError as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def split(values: list[str] | None) -> list[str] | None:
+    """Comma-separated values of a repeatable option, as one list."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]

@@ -1,0 +1,201 @@
+"""The commands that read or add to the journal: export, import, backup, list.
+
+export, list and backup only read (a copy, without the journal's lock), so
+they work while the app is open; import takes the lock. Each reaches the
+journal through the :class:`~tui.workbook.Workbook` alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from tui.cli.common import (
+    EXIT_CONTENT,
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    error,
+    is_journal,
+    journal_error,
+    load_chapters,
+    reason,
+    split,
+    write_output,
+)
+
+
+def export(args: argparse.Namespace) -> int:
+    from tui.export import BadSelection, UnknownSetback, export_json, export_markdown
+    from tui.locations import data_dir
+    from tui.workbook import StoreError, Workbook
+
+    fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
+    only, redact = split(args.only), split(args.redact)
+    if fmt == "json" and (only is not None or redact is not None):
+        error("--only and --redact are for Markdown exports; the JSON export always holds everything")
+        return EXIT_CONTENT
+    if only is not None and not only:
+        error("--only needs at least one chapter id")
+        return EXIT_CONTENT
+    folder = data_dir(args.data_dir)
+    if args.output not in (None, "-") and is_journal(Path(args.output).expanduser(), folder):
+        error(f"refusing to write over the journal itself ({args.output})")
+        return EXIT_CONTENT
+    chapters = load_chapters(args.content)
+    if isinstance(chapters, int):
+        return chapters
+    try:
+        workbook = Workbook.read_only(folder, chapters)
+    except StoreError as exc:
+        return journal_error(exc)
+    try:
+        if fmt == "json":
+            data = export_json(workbook, args.setback)
+            payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+            count = len(data["setbacks"])
+        else:
+            text = export_markdown(workbook, args.setback, only=only, redact=redact)
+            payload = text.encode()
+            count = 1 if args.setback is not None else len(workbook.setbacks(include_archived=True))
+    except UnknownSetback as exc:
+        error(f"{exc} (failforward list shows the ids)")
+        return EXIT_UNKNOWN
+    except BadSelection as exc:
+        error(str(exc))
+        return EXIT_CONTENT
+    finally:
+        workbook.close()
+    code = write_output(payload, args.output)
+    if code == EXIT_OK and args.output not in (None, "-"):
+        noun = "setback" if count == 1 else "setbacks"
+        print(f"exported {count} {noun} ({'JSON' if fmt == 'json' else 'Markdown'}) to {args.output}")
+    return code
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from tui.export import ExportError, ExportTooNew, import_json, validate_export
+    from tui.locations import data_dir
+    from tui.workbook import NoJournal, StoreError, Workbook
+
+    path = Path(args.file).expanduser()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        error(f"cannot read {path}: {reason(exc)}")
+        return EXIT_ERROR
+
+    def no_constants(name: str) -> None:
+        raise ValueError(f"{name} is not a number JSON allows")
+
+    try:
+        data = json.loads(raw, parse_constant=no_constants)
+    except UnicodeDecodeError:
+        error(f"{path} is not a failforward JSON export: it is not UTF-8 text")
+        return EXIT_CONTENT
+    except json.JSONDecodeError as exc:
+        error(
+            f"{path} is not a failforward JSON export: bad JSON at line {exc.lineno}, column {exc.colno} "
+            f"({exc.msg}); import reads what 'failforward export --format json' writes"
+        )
+        return EXIT_CONTENT
+    except ValueError as exc:
+        error(f"{path} is not a failforward JSON export: bad JSON ({exc})")
+        return EXIT_CONTENT
+    try:
+        validate_export(data)  # before the journal is even opened
+    except ExportError as exc:
+        error(f"{path}: {exc}; nothing was imported")
+        return EXIT_UNKNOWN if isinstance(exc, ExportTooNew) else EXIT_CONTENT
+    folder = data_dir(args.data_dir)
+    try:
+        if args.dry_run:
+            try:
+                workbook = Workbook.read_only(folder, [])
+            except NoJournal:
+                workbook = Workbook.in_memory([])
+        else:
+            workbook = Workbook.open(folder, [])
+    except StoreError as exc:
+        return journal_error(exc)
+    try:
+        report = import_json(workbook, data, dry_run=args.dry_run)
+    except StoreError as exc:
+        error(f"{exc}; nothing was imported")
+        return EXIT_ERROR
+    finally:
+        workbook.close()
+    print(f"{'checked' if args.dry_run else 'imported'} {path}")
+    print(report.summary())
+    return EXIT_OK
+
+
+def backup(args: argparse.Namespace) -> int:
+    from tui.locations import DB_FILE, data_dir
+    from tui.output import OutputError, write_file
+    from tui.workbook import StoreError, Workbook
+
+    folder = data_dir(args.data_dir)
+    source = folder / DB_FILE
+    try:
+        snapshot = Workbook.snapshot(folder)
+    except StoreError as exc:
+        return journal_error(exc)
+    if args.output:
+        target = Path(args.output).expanduser()
+        if is_journal(target, folder):
+            error(f"refusing to write over the journal itself ({args.output})")
+            return EXIT_CONTENT
+    else:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = Path(f"failforward-backup-{stamp}.json")
+        n = 1
+        while target.exists():
+            n += 1
+            target = Path(f"failforward-backup-{stamp}-{n}.json")
+    try:
+        write_file(target, snapshot.raw)
+    except OutputError as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    noun = "setback" if snapshot.setbacks == 1 else "setbacks"
+    print(f"backed up {source} ({snapshot.setbacks} {noun}) to {target}")
+    return EXIT_OK
+
+
+def list_setbacks(args: argparse.Namespace) -> int:
+    from tui.locations import data_dir
+    from tui.records import Progress
+    from tui.workbook import StoreError, Workbook
+
+    chapters = load_chapters(args.content)
+    if isinstance(chapters, int):
+        return chapters
+    try:
+        workbook = Workbook.read_only(data_dir(args.data_dir), chapters)
+    except StoreError as exc:
+        return journal_error(exc)
+    try:
+        progress = workbook.progress_all()  # one pass, not one search per setback
+        rows = []
+        for s in workbook.setbacks(include_archived=True):
+            title = " ".join(s.title.split("\n")) + (" (archived)" if s.archived else "")
+            p = progress.get(s.id) or Progress(0, 0, len(chapters))
+            rows.append((str(s.id), s.kind, s.date or "-", f"{p.done}/{len(chapters)}", title))
+    finally:
+        workbook.close()
+    if not rows:
+        print("no setbacks yet")
+        return EXIT_OK
+    rows.insert(0, ("ID", "KIND", "DATE", "DONE", "TITLE"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        ident, kind, date, done, title = row
+        print(
+            "  ".join(
+                [ident.rjust(widths[0]), kind.ljust(widths[1]), date.ljust(widths[2]), done.ljust(widths[3]), title]
+            )
+        )
+    return EXIT_OK

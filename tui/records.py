@@ -1,0 +1,218 @@
+"""The journal's records as typed values, and the rules every part of the program shares.
+
+Tables are named by the constants here; a stored document becomes a dataclass
+at the Workbook's boundary (:func:`from_doc`), and the screens, the CLI and
+the exports see only those. One rule each decides what a valid setback is
+(:func:`check_setback`), what an empty answer is (:func:`is_empty`) and how an
+answer reads as text (:func:`format_value`). Nothing here imports Textual or
+touches storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+from tui.content import Field
+from tui.sanitize import clean_text
+
+# -- tables ---------------------------------------------------------------------
+
+SETBACKS = "setbacks"
+REFLECTIONS = "reflections"
+DRAFTS = "drafts"
+ACTIONS = "actions"
+CHECKINS = "checkins"
+META = "meta"
+CHILD_TABLES = (REFLECTIONS, DRAFTS, ACTIONS, CHECKINS)  # each record names its setback
+
+SETBACK_KINDS = (
+    "rejection",
+    "project",
+    "layoff",
+    "review",
+    "promotion",
+    "business",
+    "other",
+)
+STATUSES = ("empty", "draft", "done")
+
+T = TypeVar("T")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed as YYYY-MM-DD; raises ValueError with a message for the user."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a date: use YYYY-MM-DD, e.g. 2026-03-14") from None
+
+
+# -- records ----------------------------------------------------------------------
+
+
+@dataclass
+class Setback:
+    id: int
+    title: str
+    kind: str = "other"
+    date: str | None = None
+    feeling: int | None = None
+    archived: bool = False
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass
+class Reflection:
+    id: int
+    setback_id: int
+    chapter_id: str
+    answers: dict[str, Any]
+    status: str = "draft"
+    chapter_version: int = 1
+    revision: int = 1
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass
+class Draft:
+    """What was on screen and not saved: the answers, and text typed into a form's side inputs."""
+
+    id: int
+    setback_id: int
+    chapter_id: str
+    answers: dict[str, Any]
+    updated: str = ""
+    pending: dict[str, Any] = field(default_factory=dict)  # e.g. a checklist item typed but not added yet
+
+
+@dataclass
+class ActionItem:
+    id: int
+    setback_id: int
+    chapter_id: str
+    field_id: str
+    text: str
+    due: str | None = None
+    done: bool = False
+
+
+@dataclass
+class CheckIn:
+    at: str
+    rating: int
+
+
+@dataclass(frozen=True)
+class SetbackFields:
+    """What a person says about a setback, checked (see :func:`check_setback`)."""
+
+    title: str
+    kind: str = "other"
+    date: str | None = None
+    feeling: int | None = None
+
+
+@dataclass
+class Progress:
+    done: int
+    started: int
+    total: int
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
+def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
+    """A dataclass record from a stored document; keys it does not know are ignored."""
+    names = _field_names(cls)  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in doc.items() if k in names})
+
+
+# -- the shared rules -------------------------------------------------------------
+
+
+class InvalidSetback(ValueError):
+    """A setback that cannot be saved; ``field`` names what to fix (title, kind, date, feeling)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+def check_setback(
+    title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+) -> SetbackFields:
+    """The one rule for a valid setback: a title, a known kind, a real date or none, a feeling 0-10 or none.
+
+    Returns the cleaned values; raises :class:`InvalidSetback`.
+    """
+    clean_title = clean_text(title).strip() if isinstance(title, str) else ""
+    if not clean_title:
+        raise InvalidSetback("title", "give the setback a title")
+    if kind not in SETBACK_KINDS:
+        raise InvalidSetback("kind", f"kind must be one of: {', '.join(SETBACK_KINDS)}")
+    if date is not None and not isinstance(date, str):
+        raise InvalidSetback("date", "the date must be written YYYY-MM-DD")
+    if date and date.strip():
+        try:
+            date = parse_date(date).isoformat()
+        except ValueError as exc:
+            raise InvalidSetback("date", str(exc)) from None
+    else:
+        date = None
+    if feeling is not None and (isinstance(feeling, bool) or not isinstance(feeling, int) or not 0 <= feeling <= 10):
+        raise InvalidSetback("feeling", "feeling must be from 0 to 10")
+    return SetbackFields(clean_title, kind, date, feeling)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def same_answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two sets of answers say the same thing (an empty answer is empty, whatever its type)."""
+    keys = set(a) | set(b)
+    for key in keys:
+        x, y = a.get(key), b.get(key)
+        if is_empty(x) and is_empty(y):
+            continue
+        if x != y:
+            return False
+    return True
+
+
+def format_value(f: Field | None, value: Any) -> str:
+    """An answer as plain text, for display and export."""
+    if is_empty(value):
+        return ""
+    if f is not None and f.kind == "scale":
+        return f"{value} (of {f.min}-{f.max})"
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict):
+                box = "[x]" if item.get("done") else "[ ]"
+                due = f" (due {item['due']})" if item.get("due") else ""
+                lines.append(f"{box} {item.get('text', '')}{due}")
+            else:
+                lines.append(f"- {item}")
+        return "\n".join(lines)
+    return str(value)
+
+
+def candidates(f: Field | None, value: Any) -> list[str]:
+    """An answer split into items: lines of text, options of a multi, checklist texts."""
+    if is_empty(value):
+        return []
+    if isinstance(value, list):
+        out = [str(v.get("text", "")) if isinstance(v, dict) else str(v) for v in value]
+    else:
+        out = str(value).splitlines()
+    return [line.strip(" -*\t") for line in out if line.strip(" -*\t")]

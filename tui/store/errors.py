@@ -1,0 +1,23 @@
+"""The journal's errors: each carries a message meant for the person using the app."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A journal problem with a message meant for the person using the app."""
+
+
+class SaveError(StoreError):
+    """A write that did not reach the disk; the old journal file is unchanged."""
+
+
+class JournalLocked(StoreError):
+    """Another failforward session holds this journal."""
+
+
+class JournalTooNew(StoreError):
+    """The journal was written by a newer failforward."""
+
+
+class NoJournal(StoreError):
+    """There is no journal file in the data folder yet."""
