@@ -447,3 +447,123 @@ def test_nothing_is_written_after_close(tmp_path: Path) -> None:
     assert not (folder / "journal.log").exists()
     with Store(folder) as again:
         assert [d["title"] for d in again.all("setbacks")] == ["kept"]
+
+
+# -- a journal whose folder goes away while the session runs ----------------------
+
+
+def test_a_deleted_folder_is_never_saved_into_and_nothing_in_memory_is_lost(tmp_path: Path) -> None:
+    import shutil
+
+    from tui.store import JournalLost
+
+    folder = tmp_path / "j"
+    s = Store(folder)
+    first = s.insert("setbacks", {"title": "saved before"})
+    shutil.rmtree(folder)
+    with pytest.raises(JournalLost, match="is gone"):
+        s.insert("setbacks", {"title": "typed after"})
+    assert not folder.exists()  # nothing recreated it behind the person's back
+    assert {d["title"] for d in s.all("setbacks")} == {"saved before", "typed after"}  # memory kept both
+    with pytest.raises(JournalLost):  # and every later save says so too
+        s.update("setbacks", first, {"title": "still not saved"})
+    assert s.lost is not None and "is gone" in s.lost
+    path = s.rescue(folder)  # the original place, recreated
+    assert path == folder / "journal.json"
+    s.insert("setbacks", {"title": "after the rescue"})
+    s.close()
+    with Store(folder) as again:
+        titles = {d["title"] for d in again.all("setbacks")}
+    assert titles == {"still not saved", "typed after", "after the rescue"}
+
+
+def test_a_moved_folder_is_reported_and_the_journal_can_go_elsewhere(tmp_path: Path) -> None:
+    from tui.store import JournalLost
+
+    folder, moved, chosen = tmp_path / "j", tmp_path / "moved", tmp_path / "chosen"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "one"})
+    folder.rename(moved)
+    with pytest.raises(JournalLost, match="is gone"):
+        s.insert("setbacks", {"title": "two"})
+    s.rescue(chosen)
+    s.close()
+    with Store(chosen) as again:
+        assert {d["title"] for d in again.all("setbacks")} == {"one", "two"}
+    assert (moved / "journal.json").exists()  # the moved copy is left as it was
+
+
+def test_a_folder_put_in_place_of_the_journal_is_not_written_into(tmp_path: Path) -> None:
+    import shutil
+
+    from tui.store import JournalLost
+
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "one"})
+    shutil.rmtree(folder)
+    folder.mkdir()  # e.g. a different disk mounted at the same place
+    with pytest.raises(JournalLost, match="was replaced"):
+        s.insert("setbacks", {"title": "two"})
+    s.close()
+    assert list(folder.iterdir()) == []  # closing wrote nothing into the stranger
+
+
+def test_a_journal_file_replaced_by_another_program_is_not_overwritten(tmp_path: Path) -> None:
+    from tui.store import JournalLost
+
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "one"})
+    s.close()
+    s = Store(folder)
+    other = tmp_path / "other.json"
+    other.write_bytes(b'{"setbacks": {}}')
+    other.replace(folder / "journal.json")
+    with pytest.raises(JournalLost, match="replaced by another program"):
+        s.insert("setbacks", {"title": "two"})
+    s.close()
+    assert (folder / "journal.json").read_bytes() == b'{"setbacks": {}}'
+
+
+def test_a_deleted_log_is_noticed_at_the_next_save(tmp_path: Path) -> None:
+    from tui.store import JournalLost
+
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "one"})
+    s.insert("setbacks", {"title": "two"})  # the log now holds a save
+    (folder / "journal.log").unlink()
+    with pytest.raises(JournalLost, match="log of recent saves"):
+        s.insert("setbacks", {"title": "three"})
+    s.rescue(folder)
+    s.close()
+    with Store(folder) as again:
+        assert {d["title"] for d in again.all("setbacks")} == {"one", "two", "three"}
+
+
+def test_a_failed_write_into_a_vanishing_folder_never_empties_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder disappears between the check and the write: memory must not be reloaded as empty."""
+    import shutil
+
+    from tui.store import JournalLost
+    from tui.store import private as private_module
+
+    folder = tmp_path / "j"
+    s = Store(folder)
+    s.insert("setbacks", {"title": "one"})
+    real = private_module.write_private
+
+    def vanish_then_write(path: Path, payload: bytes | list[bytes]) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        real(path, payload)
+
+    monkeypatch.setattr("tui.store.storage.write_private", vanish_then_write)
+    monkeypatch.setattr("tui.store.storage.disk.LOG_LIMIT_MIN", 0)
+    s._storage._log_broken = True  # type: ignore[union-attr]  # the next save rewrites journal.json whole
+    with pytest.raises(JournalLost):
+        s.insert("setbacks", {"title": "two"})
+    assert {d["title"] for d in s.all("setbacks")} == {"one", "two"}
+    s.close()

@@ -48,6 +48,7 @@ from tui.records import (
 from tui.sanitize import clean_text, clean_value
 from tui.store import (
     JournalLocked,
+    JournalLost,
     JournalTooNew,
     NoJournal,
     OpenReport,
@@ -69,6 +70,7 @@ __all__ = [
     "InvalidAnswers",
     "InvalidSetback",
     "JournalLocked",
+    "JournalLost",
     "JournalTooNew",
     "NoJournal",
     "OpenReport",
@@ -200,6 +202,41 @@ class Workbook:
     def open_report(self) -> OpenReport:
         """What happened while opening: a damaged file moved aside, saves recovered, a migration."""
         return self.store.report
+
+    @property
+    def lost(self) -> str | None:
+        """Why the journal on disk is no longer the one opened (folder deleted, moved, unmounted), or None.
+
+        Every save checks; :meth:`check_journal` looks now. While lost, saves
+        fail with JournalLost and everything stays in memory until
+        :meth:`rescue` writes it whole somewhere.
+        """
+        return self.store.lost
+
+    def check_journal(self) -> str | None:
+        """Look now whether the journal's folder and files are still the ones opened; the problem, or None."""
+        return self.store.check()
+
+    def rescue(self, folder: Path | None = None) -> Path:
+        """Write the whole journal to ``folder`` and carry on there; the journal file's path.
+
+        Without a folder: the original place, recreated, else a new folder in
+        the home folder, the current folder or the temp folder, the first that
+        works. Raises StoreError when ``folder`` (or every fallback) fails.
+        """
+        if folder is not None:
+            return self.store.rescue(folder)
+        original = self.folder
+        stamp = self.clock().strftime("%Y%m%d-%H%M%S")
+        candidates = [original] if original is not None else []
+        candidates += [base / f"failforward-rescued-{stamp}" for base in (Path.home(), Path.cwd(), Path("/tmp"))]
+        problems = []
+        for candidate in candidates:
+            try:
+                return self.store.rescue(candidate)
+            except StoreError as exc:
+                problems.append(f"{candidate}: {exc}")
+        raise StoreError("could not write the journal anywhere: " + "; ".join(problems))
 
     def newest_backup(self) -> Path | None:
         return self.store.newest_backup()

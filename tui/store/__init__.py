@@ -13,7 +13,7 @@ nothing here imports Textual.
 """
 
 from tui.store.disk import Loaded, decode, encode, read_journal_files
-from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
+from tui.store.errors import JournalLocked, JournalLost, JournalTooNew, NoJournal, SaveError, StoreError
 from tui.store.journal import SCHEMA_VERSION, TABLES, OpenReport, Store, load_journal, read_copy
 from tui.store.private import ensure_private_dir, write_private
 
@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
     "JournalLocked",
+    "JournalLost",
     "JournalTooNew",
     "Loaded",
     "NoJournal",

@@ -21,3 +21,11 @@ class JournalTooNew(StoreError):
 
 class NoJournal(StoreError):
     """There is no journal file in the data folder yet."""
+
+
+class JournalLost(SaveError):
+    """The journal's folder or file is no longer the one this session opened (deleted, moved, unmounted).
+
+    Nothing more is written there; what this session holds stays in memory
+    until it is written whole to a folder the person chooses (Store.rescue).
+    """

@@ -467,6 +467,64 @@ class Store:
             self.db.table(table).clear_cache()
         self.db._tables.clear()
 
+    @property
+    def lost(self) -> str | None:
+        """Why the journal on disk is no longer the one opened (its folder deleted, moved...), or None.
+
+        Checked on every save; once set, saves fail with JournalLost and memory
+        keeps everything until :meth:`rescue` writes it whole somewhere.
+        """
+        storage = getattr(self, "_storage", None)
+        return storage.lost if isinstance(storage, DurableStorage) else None
+
+    def check(self) -> str | None:
+        """Look now whether the journal on disk is still the one opened; the reason it is not, or None."""
+        with self.lock:
+            storage = self._storage
+            if isinstance(storage, DurableStorage) and storage.lost is None:
+                problem = storage._identity_problem()
+                if problem is not None:
+                    storage.lost = f"not saved: {problem}"
+            return self.lost
+
+    def rescue(self, folder: Path) -> Path:
+        """Write the whole journal held in memory to ``folder`` (created 0700) and carry on there.
+
+        For a journal whose folder went away: the original place recreated,
+        or another folder. A journal file already there is backed up first.
+        Raises StoreError (JournalLocked when another session holds ``folder``).
+        """
+        folder = Path(folder).expanduser()
+        with self.lock:
+            storage = self._storage
+            if not isinstance(storage, DurableStorage):
+                raise StoreError("an in-memory journal has no folder")
+            ensure_private_dir(folder)
+            # Let go of the old lock first: the rescue may go to the very same folder (a deleted log).
+            old_lock, self._file_lock = self._file_lock, None
+            if old_lock is not None:
+                with contextlib.suppress(OSError):
+                    old_lock.release()
+            try:
+                self._acquire_lock(folder)
+                path = folder / DB_FILE
+                check_private_file(path)
+                if path.exists():
+                    self._backup(path)
+                storage.move_to(path)
+            except BaseException:
+                if self._file_lock is not None:
+                    self._file_lock.release()
+                self._file_lock = None
+                if old_lock is not None:
+                    with contextlib.suppress(OSError, Timeout):
+                        old_lock.acquire()
+                        self._file_lock = old_lock
+                raise
+            self.folder = folder
+            self._changed(None)
+            return path
+
     def close(self) -> None:
         """Release the journal (after any write under way); a session that wrote leaves a backup."""
         with self.lock:
@@ -477,7 +535,7 @@ class Store:
         if isinstance(storage, DurableStorage) and self._file_lock is not None:
             with contextlib.suppress(StoreError, OSError):
                 storage.close()  # the log's saves into journal.json; if that fails they stay in the log
-            if storage.writes:
+            if storage.writes and storage.lost is None:
                 with contextlib.suppress(StoreError, OSError):
                     self._backup(storage.path)
         with contextlib.suppress(Exception):

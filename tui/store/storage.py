@@ -23,7 +23,7 @@ from tinydb.table import Table
 from tui.locations import LOG_FILE
 from tui.store import disk
 from tui.store.disk import BASE_KEY, Loaded, encode, log_header, log_line, read_journal_files
-from tui.store.errors import SaveError
+from tui.store.errors import JournalLost, SaveError
 from tui.store.private import reason, write_all, write_private
 
 
@@ -48,7 +48,10 @@ class DurableStorage(Storage):
         self._log_saves = 0  # saves in the log that journal.json does not have yet
         self._log_broken = False  # a failed append: the log is not trusted again, the next save compacts
         self._closed = False
+        self.lost: str | None = None  # why the journal on disk is no longer ours (JournalLost), if it is not
         self._set_state(loaded)
+        self._folder_id = _identity(self.path.parent)
+        self._journal_id = _identity(self.path)
 
     def _set_state(self, loaded: Loaded | None) -> None:
         self._data: dict[str, Any] | None = None if loaded is None else loaded.data
@@ -69,8 +72,68 @@ class DurableStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
-            self._set_state(read_journal_files(self.path))
+            loaded = read_journal_files(self.path)
+            if loaded is None and self._journal_id is not None:
+                # The journal this session opened is gone: never carry on as if it were empty.
+                self.lost = f"not saved: the journal file {self.path} is gone"
+                raise JournalLost(self.lost)
+            self._set_state(loaded)
         return self._data
+
+    # -- is the journal on disk still the one this session opened? ---------------
+
+    def _identity_problem(self) -> str | None:
+        """Why the folder or files are no longer the ones opened (deleted, moved, replaced, unmounted), or None."""
+        folder = self.path.parent
+        try:
+            found = _identity(folder, missing_ok=False)
+        except FileNotFoundError:
+            return f"the journal folder {folder} is gone (deleted, moved or unmounted)"
+        except OSError as exc:
+            return f"the journal folder {folder} cannot be reached ({reason(exc)})"
+        if found != self._folder_id:
+            return f"the journal folder {folder} was replaced (moved away, or another folder put in its place)"
+        if self._journal_id is not None:
+            current = _identity(self.path)
+            if current is None:
+                return f"the journal file {self.path} was deleted"
+            if current != self._journal_id:
+                return f"the journal file {self.path} was replaced by another program"
+        if self._log_fd >= 0:
+            try:
+                if os.fstat(self._log_fd).st_nlink == 0:
+                    return f"the log of recent saves {self.log_path} was deleted"
+            except OSError as exc:
+                return f"the log of recent saves {self.log_path} cannot be reached ({reason(exc)})"
+        return None
+
+    def _check_identity(self) -> None:
+        """Raise JournalLost (and remember why) when the journal on disk is no longer the one opened."""
+        if self.lost is None:
+            problem = self._identity_problem()
+            if problem is not None:
+                self.lost = f"not saved: {problem}"
+        if self.lost is not None:
+            raise JournalLost(self.lost)
+
+    def move_to(self, path: Path) -> None:
+        """Write the whole journal held in memory to ``path`` and carry on there (after JournalLost).
+
+        Raises SaveError; the session then stays where it was.
+        """
+        before = (self.path, self.log_path, self.lost, self._folder_id, self._journal_id, self._token)
+        self.path = Path(path)
+        self.log_path = self.path.with_name(LOG_FILE)
+        self.lost = None
+        self._folder_id = _identity(self.path.parent)
+        self._journal_id = None
+        self._close_log()
+        try:
+            self._compact()
+        except SaveError:
+            self.path, self.log_path, self.lost, self._folder_id, self._journal_id, self._token = before
+            raise
+        self.writes += 1
 
     def touch(self, table: str, doc_ids: list[int] | list[str]) -> None:
         """Name the records of ``table`` the change under way writes (so only they are saved)."""
@@ -87,6 +150,7 @@ class DurableStorage(Storage):
         data = self._data
         assert data is not None
         self._check_open()
+        self._check_identity()
         changed = [name for name, table in data.items() if self._flushed.get(name) is not table]
         dropped = [name for name in self._flushed if name not in data]
         touched, self._touched = self._touched, {}
@@ -146,14 +210,26 @@ class DurableStorage(Storage):
     def compact(self) -> None:
         """Write the whole journal to journal.json; the log it continued is then spent."""
         self._check_open()
+        self._check_identity()
         with self._reload_on_failure():
             self._compact()
 
     @contextlib.contextmanager
     def _reload_on_failure(self) -> Iterator[None]:
+        """After a failed write, memory is made to match the files again, unless the files are gone.
+
+        A journal that vanished mid-write (its folder deleted or unmounted) is
+        never reloaded as empty: memory keeps everything, and JournalLost says why.
+        """
         try:
             yield
-        except SaveError:
+        except JournalLost:
+            raise
+        except SaveError as exc:
+            problem = self._identity_problem()
+            if problem is not None:
+                self.lost = f"not saved: {problem}"
+                raise JournalLost(self.lost) from exc
             self.reload()
             raise
 
@@ -163,6 +239,7 @@ class DurableStorage(Storage):
         token = secrets.token_hex(8)
         payload = encode({**data, BASE_KEY: {"1": {"token": token}}})
         write_private(self.path, payload)
+        self._journal_id = _identity(self.path)  # the new file, put in place by this session
         # journal.json now holds every save; the old log names the old token and is never applied again.
         self._token = token
         self._base_size = len(payload)
@@ -178,6 +255,7 @@ class DurableStorage(Storage):
     def replace_all(self, data: dict[str, Any]) -> None:
         """Make ``data`` the whole journal, written at once (the log is started afresh)."""
         self._check_open()
+        self._check_identity()
         self._data = data
         self._touched = {}
         with self._reload_on_failure():
@@ -185,7 +263,10 @@ class DurableStorage(Storage):
         self.writes += 1
 
     def reload(self) -> None:
-        """Forget the in-memory state; the next read comes from disk."""
+        """Forget the in-memory state; the next read comes from disk (never once the journal is lost)."""
+        if self.lost is not None:
+            self._touched = {}
+            return
         self._data = None
         self._touched = {}
         self._close_log()
@@ -194,8 +275,15 @@ class DurableStorage(Storage):
         self._log_broken = True
 
     def close(self) -> None:
-        """Fold the log into journal.json (when it holds saves) and let go of it; later writes fail."""
+        """Fold the log into journal.json (when it holds saves) and let go of it; later writes fail.
+
+        A lost journal is left alone: nothing is written where it used to be.
+        """
         if self._closed:
+            return
+        if self.lost is not None or self._identity_problem() is not None:
+            self._closed = True
+            self._close_log()
             return
         try:
             if self._data is None:  # nothing read since a failed save: see what the files hold now
@@ -228,6 +316,17 @@ class DurableStorage(Storage):
         if not self._batch and self._dirty:
             self._dirty = False
             self._flush()
+
+
+def _identity(path: Path, missing_ok: bool = True) -> tuple[int, int] | None:
+    """(device, inode) of ``path``: what stays the same while it is the same file or folder."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise
+    return (info.st_dev, info.st_ino)
 
 
 class MemoryStorage(_TinyMemoryStorage):
