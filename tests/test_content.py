@@ -145,7 +145,7 @@ def test_a_users_own_chapter_is_added_to_the_shipped_ones(tmp_path: Path, monkey
     )
     chapters = load_chapters(content_folders())
     assert chapters[-1].id == "my-own"
-    assert len(chapters) == 18
+    assert len(chapters) == 19  # the 18 shipped chapters and this one
     only = load_chapters(content_folders(str(FIXTURE_CHAPTERS)))  # --content replaces the shipped ones
     assert [c.id for c in only] == ["first", "second"]
 
@@ -201,6 +201,7 @@ def test_new_field_and_chapter_keys_load(tmp_path: Path) -> None:
             "field 'b': 'setback: date' is also on field 'a'",
         ),
         ('  - {id: a, label: A, kind: text, help: "one\\ntwo"}\n', "'help' must be one line"),
+        ('  - {id: a, label: A, kind: text, help: "' + "x" * 75 + '"}\n', "'help' is 75 characters; at most 74"),
     ],
 )
 def test_malformed_new_field_keys_are_named_in_one_line(tmp_path: Path, fields: str, expected: str) -> None:
@@ -211,6 +212,14 @@ def test_malformed_new_field_keys_are_named_in_one_line(tmp_path: Path, fields: 
     assert expected in message
     assert message.startswith(f"{path}: field '")
     assert "\n" not in message
+
+
+def test_a_help_line_of_74_characters_and_a_long_label_are_fine(tmp_path: Path) -> None:
+    label = "A question much longer than any help line, because a label wraps as a question does. " * 2
+    path = write(
+        tmp_path, GOOD_HEAD + f"  - id: a\n    label: {label.strip()}\n    kind: text\n    help: {'x' * 74}\n---\n"
+    )
+    assert load_file(path).field("a").help == "x" * 74
 
 
 @pytest.mark.parametrize(("value", "expected"), [("0", "from 1 to 365, not 0"), ("366", "not 366"), ("soon", "whole")])

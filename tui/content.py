@@ -269,6 +269,8 @@ def _parse_field(path: Path, raw: Any, index: int) -> Field:
     help_text = clean_text(help_text).strip()
     if "\n" in help_text:
         raise ContentError(path, "'help' must be one line", fid)
+    if len(help_text) > HELP_MAX:
+        raise ContentError(path, f"'help' is {len(help_text)} characters; at most {HELP_MAX} fit on one line", fid)
     required = raw.get("required", False)
     if not isinstance(required, bool):
         raise ContentError(path, "'required' must be true or false", fid)
