@@ -370,6 +370,7 @@ def test_a_promise_in_a_help_line_counts(tmp_path: Path) -> None:
     "promise",
     [
         "Chapter 7 will show you this list again.",
+        "A paragraph wrapped by its author: chapter 7\nwill come back to it.",
         "You will come back to these in chapter 7.",
         "In chapter 7 you'll use this answer.",
     ],

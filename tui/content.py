@@ -59,16 +59,15 @@ EARLIER_PHRASES = (
     "your earlier answers",
     "from chapter NN",
 )
-_EARLIER = re.compile(
-    r"\b(?:" + "|".join(p.replace(" ", r"\s+").replace("NN", r"\d{1,3}") for p in EARLIER_PHRASES) + r")\b",
-    re.I,
-)
+_FROM_CHAPTER = re.compile(r"\bfrom chapter \d{1,3}\b")
 LATER_VERBS = ("use", "show", "come back to", "return to", "build on", "bring back", "pick up", "ask about")
-_VERBS = "(?:" + "|".join(v.replace(" ", r"\s+") for v in LATER_VERBS) + ")"
+_VERBS = "(?:" + "|".join(LATER_VERBS) + ")"
+# Both patterns run on one sentence at a time, lowercased, with its whitespace collapsed.
 _LATER = (
-    re.compile(r"\bchapter\s+(\d{1,3})\b[^.!?\n]*?(?:\bwill|'ll)\s+" + _VERBS + r"\b", re.I),
-    re.compile(r"(?:\bwill|'ll)\s+" + _VERBS + r"\b[^.!?\n]*?\bchapter\s+(\d{1,3})\b", re.I),
+    re.compile(r"\bchapter (\d{1,3})\b.*?(?:\bwill|'ll) " + _VERBS + r"\b"),
+    re.compile(r"(?:\bwill|'ll) " + _VERBS + r"\b.*?\bchapter (\d{1,3})\b"),
 )
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n")
 
 try:  # the C loader is much faster where PyYAML was built with libyaml
     _YamlLoader: Any = yaml.CSafeLoader
@@ -503,8 +502,18 @@ class LoadResult:
     chapters: list[Chapter]
     errors: list[ContentError]
     files: int
-    warnings: list[ContentWarning] = field(default_factory=list)
     notices: dict[str, Notice] = field(default_factory=dict)
+    _warnings: list[ContentWarning] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def warnings(self) -> list[ContentWarning]:
+        """Promises the chapters' text makes that their front matter does not keep.
+
+        Worked out on first use: the app never asks, ``check-content`` does.
+        """
+        if self._warnings is None:
+            self._warnings = _promise_warnings(self.chapters)
+        return self._warnings
 
 
 def _promise_warnings(chapters: Sequence[Chapter]) -> list[ContentWarning]:
@@ -516,21 +525,30 @@ def _promise_warnings(chapters: Sequence[Chapter]) -> list[ContentWarning]:
     for chapter in chapters:
         texts = [chapter.body] + [t for f in chapter.fields for t in (f.label, f.help)]
         text = "\n".join(texts)
-        earlier = _EARLIER.search(text)
+        flat = " ".join(text.split()).lower()
+        earlier = next((p for p in EARLIER_PHRASES if "NN" not in p and p in flat), None)
+        if earlier is None and (match := _FROM_CHAPTER.search(flat)):
+            earlier = match.group(0)
         if earlier and not chapter.builds_on:
             warnings.append(
                 ContentWarning(
                     chapter.path,
-                    f"the text promises earlier answers ({' '.join(earlier.group(0).split())!r}) "
-                    "but the chapter has no 'builds_on'",
+                    f"the text promises earlier answers ({earlier!r}) but the chapter has no 'builds_on'",
                 )
             )
         promised: list[int] = []
-        for pattern in _LATER:
-            for match in pattern.finditer(text):
-                number = int(match.group(1))
-                if number > chapter.order and number not in promised:
-                    promised.append(number)
+        sentences = _SENTENCE_END.split(text) if re.search(r"chapter\s+\d", flat) else []
+        for sentence in sentences:
+            if "chapter" not in sentence.lower():
+                continue
+            sentence = " ".join(sentence.split()).lower()
+            if "will " not in sentence and "'ll " not in sentence:
+                continue
+            for pattern in _LATER:
+                for match in pattern.finditer(sentence):
+                    number = int(match.group(1))
+                    if number > chapter.order and number not in promised:
+                        promised.append(number)
         for number in sorted(promised):
             later = by_order.get(number, [])
             if not later:
@@ -623,7 +641,7 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
                     )
                 )
     chapters = sorted(by_id.values(), key=lambda c: (c.order, c.id))
-    return LoadResult(chapters, errors, files, _promise_warnings(chapters), notices)
+    return LoadResult(chapters, errors, files, notices)
 
 
 def load_chapters(folders: Iterable[Path]) -> list[Chapter]:
