@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
-from tui.content import Field
+from tui.content import SETBACK_KINDS, Field
 from tui.sanitize import clean_text
 
 # -- tables ---------------------------------------------------------------------
@@ -27,16 +27,9 @@ ACTIONS = "actions"
 CHECKINS = "checkins"
 META = "meta"
 CHILD_TABLES = (REFLECTIONS, DRAFTS, ACTIONS, CHECKINS)  # each record names its setback
+# SETBACK_KINDS (rejection, project, layoff, review, promotion, business, other) is defined with the
+# chapters (tui.content), whose `setback: kind` field lists one option per kind, in this order.
 
-SETBACK_KINDS = (
-    "rejection",
-    "project",
-    "layoff",
-    "review",
-    "promotion",
-    "business",
-    "other",
-)
 STATUSES = ("empty", "draft", "done")
 
 T = TypeVar("T")

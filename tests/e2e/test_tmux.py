@@ -74,7 +74,7 @@ def test_name_a_setback_fill_a_chapter_save_and_quit(tmux: Tmux, tmp_path: Path,
 def test_80x24_in_16_colours_shows_guide_form_and_key_hints(tmux: Tmux, tmp_path: Path) -> None:
     """The shipped first chapter, as seen on the smallest common terminal with 16 colours."""
     chapter = load_chapters([SHIPPED_CONTENT])[0]
-    heading = next(line.lstrip("#").strip() for line in chapter.body.splitlines() if line.startswith("## "))
+    heading = next(line.lstrip("#").strip() for line in chapter.body.splitlines() if line.startswith("#"))
     paragraph = next(line.strip() for line in chapter.body.splitlines() if line.strip() and line.strip()[0].isalpha())
     guide_words = " ".join(paragraph.split()[:4])
     label_words = " ".join(chapter.fields[0].label.split()[:3])

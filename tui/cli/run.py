@@ -18,12 +18,16 @@ def check_content(folders: list[Path]) -> int:
     result = load_folders(folders)
     for problem in result.errors:
         error(str(problem))
+    for warning in result.warnings:  # worth fixing, but the chapters work: not a failure
+        error(f"warning: {warning}")
     if result.errors:
         return EXIT_CONTENT
     if not result.chapters:
         error(f"no chapter files (*.md) in {', '.join(str(f) for f in folders)}")
         return EXIT_CONTENT
-    print(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}")
+    count = len(result.warnings)
+    warned = f", {count} warning{'s' if count != 1 else ''}" if count else ""
+    print(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}{warned}")
     return EXIT_OK
 
 
