@@ -10,7 +10,7 @@ door to the journal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast, runtime_checkable
 
 from textual.screen import ModalScreen, Screen
 
@@ -33,6 +33,15 @@ class Host(Protocol):
     def flush_drafts(self) -> None: ...
 
     def action_go(self, section: str) -> None: ...
+
+    def save_failed(self, exc: Exception, title: str = "Not saved") -> None: ...
+
+
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A screen or dialog that keeps what is typed as a draft (written on leave, quit and hang-up)."""
+
+    def write_draft(self) -> bool: ...
 
 
 class WorkbookScreen(Screen[ResultType]):

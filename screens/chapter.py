@@ -194,7 +194,7 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def _draft_failed(self, exc: SaveError) -> None:
         self._dirty = True  # try again on the next change, on leaving or on quit
-        self.notify(f"{exc}. Your text is still here.", title="Draft", severity="error", timeout=10)
+        self.host.save_failed(exc, title="Draft not saved")
 
     def write_draft(self) -> bool:
         """Write what is on screen as a draft now (on leaving, quitting, hanging up)."""
@@ -227,7 +227,7 @@ class ChapterScreen(WorkbookScreen[None]):
             self.notify(f"{len(exc.errors)} answer(s) need attention.", title="Not saved", severity="warning")
             return False
         except SaveError as exc:
-            self.notify(f"{exc}. Your text is still here.", title="Not saved", severity="error", timeout=15)
+            self.host.save_failed(exc)
             return False
         if self._timer is not None:
             self._timer.stop()

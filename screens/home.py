@@ -192,7 +192,7 @@ class HomeScreen(WorkbookScreen[None]):
             try:
                 setback = self.workbook.add_setback(values.title, values.kind, values.date, values.feeling)
             except (ValueError, SaveError) as exc:
-                self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
+                self.host.save_failed(exc, title="Setback not saved")
                 return
             self.refresh_lists(select=setback.id)
             self.query_one("#chapters", OptionList).focus()
@@ -217,7 +217,7 @@ class HomeScreen(WorkbookScreen[None]):
             try:
                 self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
             except (ValueError, SaveError) as exc:
-                self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
+                self.host.save_failed(exc, title="Setback not saved")
                 return
             self.refresh_lists(select=setback.id)
 
@@ -247,7 +247,7 @@ class HomeScreen(WorkbookScreen[None]):
         try:
             self.workbook.archive_setback(setback.id)
         except SaveError as exc:
-            self.app.notify(str(exc), title="Not archived", severity="error", timeout=10)
+            self.host.save_failed(exc, title="Not archived")
             return
         self.app.notify(f"“{setback.title}” archived. Press u to bring it back.")
         self.refresh_lists()
@@ -267,7 +267,7 @@ class HomeScreen(WorkbookScreen[None]):
             try:
                 workbook.archive_setback(archived[index].id, archived=False)
             except SaveError as exc:
-                self.app.notify(str(exc), title="Not brought back", severity="error", timeout=10)
+                self.host.save_failed(exc, title="Not brought back")
                 return
             self.refresh_lists(select=archived[index].id)
 
@@ -286,7 +286,7 @@ class HomeScreen(WorkbookScreen[None]):
             try:
                 workbook.delete_setback(setback.id)
             except SaveError as exc:
-                self.app.notify(str(exc), title="Not deleted", severity="error", timeout=10)
+                self.host.save_failed(exc, title="Not deleted")
                 return
             self.app.notify(f"Deleted “{setback.title}”.")
             self.refresh_lists()

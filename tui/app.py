@@ -47,6 +47,8 @@ class WorkbookApp(App[None]):
         super().__init__()
         self.workbook = workbook
         self.hung_up = False
+        self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
+        self.leaving = False  # quitting or hanging up: no more dialogs
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None
@@ -183,7 +185,9 @@ class WorkbookApp(App[None]):
         """Keep what was typed, free the journal, and exit without waiting on the terminal."""
         if self.hung_up:
             return
-        self.hung_up = True
+        self.hung_up = self.leaving = True
+        with contextlib.suppress(Exception):
+            self.keep_lost_journal()
         with contextlib.suppress(Exception):
             self.flush_drafts()
         with contextlib.suppress(Exception):
@@ -195,12 +199,54 @@ class WorkbookApp(App[None]):
         self.exit(return_code=128 + signum)
 
     def flush_drafts(self) -> None:
-        """Write what is typed on any open chapter screen as a draft."""
-        from screens.chapter import ChapterScreen
+        """Write what is typed on any open chapter or dialog as a draft."""
+        from screens.base import KeepsDraft
 
         for screen in self.screen_stack:
-            if isinstance(screen, ChapterScreen):
+            if isinstance(screen, KeepsDraft):
                 screen.write_draft()
+
+    # -- a journal whose folder went away ---------------------------------------
+
+    def save_failed(self, exc: Exception, title: str = "Not saved") -> None:
+        """Say that a save failed and that the text is still on screen; offer a way out if the folder is gone."""
+        from tui.workbook import JournalLost
+
+        self.notify(f"{exc}. Your text is still here.", title=title, severity="error", timeout=15)
+        if isinstance(exc, JournalLost):
+            self.offer_rescue()
+
+    def offer_rescue(self) -> None:
+        """Ask where to write the journal whose folder went away (once at a time)."""
+        from screens.dialogs.rescue import RescueDialog
+
+        if self.leaving or any(isinstance(screen, RescueDialog) for screen in self.screen_stack):
+            return
+        lost = self.workbook.lost or "the journal's folder is gone"
+        original = self.workbook.folder or Path.home() / "failforward"
+
+        def rescued(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Everything is saved in {path.parent}.", title="Journal safe again", timeout=15)
+
+        self.push_screen(RescueDialog(lost, original), rescued)
+
+    def keep_lost_journal(self) -> None:
+        """Before leaving: a journal whose folder went away is written whole somewhere, and the exit says where."""
+        lost = self.workbook.lost or self.workbook.check_journal()
+        if lost is None:
+            return
+        from tui.workbook import StoreError
+
+        try:
+            path = self.workbook.rescue()
+        except StoreError as exc:
+            self.exit_note = f"the journal's folder went away ({lost}) and {exc}"
+            return
+        self.exit_note = (
+            f"the journal's folder went away ({lost.removeprefix('not saved: ')}); "
+            f"everything this session held was written to {path}"
+        )
 
     def after_typing(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` once the keys already sent to the focused widget are applied.
@@ -217,6 +263,8 @@ class WorkbookApp(App[None]):
 
     async def action_quit(self) -> None:
         def quit_now() -> None:
+            self.leaving = True
+            self.keep_lost_journal()  # first, so the drafts below land in the journal's new place
             self.flush_drafts()
             self.exit()
 
@@ -276,7 +324,7 @@ class WorkbookApp(App[None]):
             try:
                 self.workbook.check_in(setback_id, rating)
             except (SaveError, ValueError) as exc:
-                self.notify(str(exc), title="Check-in not saved", severity="error", timeout=10)
+                self.save_failed(exc, title="Check-in not saved")
                 return
             self.notify(f"Recorded {rating} for “{setback.title}”.", title="Check-in")
             if then is not None:
@@ -373,6 +421,8 @@ class WorkbookApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
+        with contextlib.suppress(Exception):
+            self.keep_lost_journal()
         self.workbook.close()
 
 

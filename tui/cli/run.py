@@ -61,5 +61,9 @@ def run_app(data_dir: str | None, content_dir: str | None) -> int:
     try:
         app.run()
     finally:
+        if workbook.lost is not None and app.exit_note is None:  # e.g. the app stopped before it could say
+            app.keep_lost_journal()
         workbook.close()
+        if app.exit_note:
+            error(app.exit_note)
     return app.return_code or EXIT_OK
