@@ -250,3 +250,46 @@ def test_text_typed_right_before_ctrl_s_is_saved(tmux: Tmux, tmp_path: Path) -> 
         drafts = store.all("drafts")
     assert saved == [LONG_ANSWER]
     assert drafts == []
+
+
+# -- the data folder removed while the app runs ---------------------------------------
+
+
+def test_the_data_folder_removed_while_typing_loses_nothing(tmux: Tmux, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Folder pulled away")
+    tmux.type("First words")
+    tmux.wait_for("First words")
+    shutil.rmtree(data)
+    tmux.keys("C-s")
+    tmux.wait_for("folder is gone")  # the save says why, and the dialog asks where to write the journal
+    screen = tmux.screen()
+    assert "Saved." not in screen
+    assert not data.exists()
+    tmux.keys("Enter")  # the original place, recreated
+    tmux.wait_for("Journal safe again")
+    tmux.keys("C-s")
+    tmux.wait_for("Saved.")
+    quit_app(tmux)
+    with Store(data) as store:
+        assert store.all("reflections")[0]["answers"]["what"] == "First words"
+
+
+def test_quitting_after_the_data_folder_was_removed_says_where_the_work_went(tmux: Tmux, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Quit after the folder went")
+    tmux.type("Typed, never saved")
+    tmux.wait_for("Typed, never saved")
+    shutil.rmtree(data)
+    tmux.keys("C-q")
+    assert tmux.wait_exit() == 0
+    after = " ".join(tmux.screen().split())
+    assert "everything this session held was written to" in after, after
+    with Store(data) as store:
+        assert store.all("drafts")[0]["answers"]["what"] == "Typed, never saved"
