@@ -34,7 +34,9 @@ class HomeScreen(WorkbookScreen[None]):
         Binding("e", "edit_setback", "Edit setback", show=False),
         Binding("a", "archive_setback", "Archive setback", show=False, tooltip="Hide it from the lists"),
         Binding("u", "unarchive_setback", "Bring back", show=False, tooltip="Bring back an archived setback"),
-        Binding("d", "delete_setback", "Delete setback", show=False),
+        Binding("d", "delete_setback", "Delete setback", show=False, tooltip="To the trash: z brings it back"),
+        Binding("z", "undo_delete", "Undo delete", show=False, tooltip="Bring back the setback deleted last"),
+        Binding("t", "open_trash", "Trash", show=False, tooltip="Bring back a deleted setback"),
         Binding("o", "open_chapter", "Open chapter", show=False),
     ]
 
@@ -285,14 +287,48 @@ class HomeScreen(WorkbookScreen[None]):
                 return
             try:
                 workbook.delete_setback(setback.id)
-            except SaveError as exc:
+            except (SaveError, ValueError) as exc:
                 self.host.save_failed(exc, title="Not deleted")
                 return
-            self.app.notify(f"Deleted “{setback.title}”.")
+            self.app.notify(f"Deleted “{setback.title}”. Press z to bring it back (it stays in the trash).")
             self.refresh_lists()
 
-        question = f"Delete “{setback.title}” and its {count} saved chapter(s)? This cannot be undone."
+        question = (
+            f"Delete “{setback.title}” and its {count} saved chapter(s)? "
+            "It goes to the trash: z brings it back until the trash is emptied."
+        )
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
+
+    def action_undo_delete(self) -> None:
+        trash = self.workbook.trash()
+        if not trash:
+            self.app.notify("Nothing to bring back: the trash is empty.")
+            return
+        self._restore(trash[0].id)
+
+    def action_open_trash(self) -> None:
+        from screens.dialogs.pick import PickDialog
+
+        trash = self.workbook.trash()
+        if not trash:
+            self.app.notify("The trash is empty.")
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self._restore(trash[index].id)
+
+        labels = [f"{t.title} (deleted {t.deleted.replace('T', ' ')})" for t in trash]
+        self.app.push_screen(PickDialog("Bring back a deleted setback", labels), picked)
+
+    def _restore(self, trash_id: int) -> None:
+        try:
+            setback = self.workbook.restore_setback(trash_id)
+        except (SaveError, ValueError) as exc:
+            self.host.save_failed(exc, title="Not brought back")
+            return
+        self.app.notify(f"“{setback.title}” is back, with everything written about it.")
+        self.refresh_lists(select=setback.id)
 
     def action_continue(self) -> None:
         last = self.workbook.last_opened()

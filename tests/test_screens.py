@@ -161,10 +161,28 @@ async def test_setback_edit_archive_and_delete_with_confirmation(data_dir: Path)
         assert app.workbook.setback(first).archived  # type: ignore[union-attr]
 
         other = home.selected_setback
-        await pilot.press("d", "y")
+        title = app.workbook.setback(other).title  # type: ignore[union-attr]
+        await pilot.press("d", "y")  # one burst: the "y" was sent with the request, not in answer to it
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.workbook.setback(other) is not None
+        assert any("press y again" in n.message for n in app._notifications)
+        app.screen.opened -= 1  # a human moment later
+        await pilot.press("y")
         await pilot.pause()
         assert app.workbook.setback(other) is None
         assert app.workbook.reflections(other) == []
+        assert [t.title for t in app.workbook.trash()] == [title]
+        await pilot.press("z")  # undo: it comes back whole
+        await pilot.pause()
+        back = home.selected_setback
+        assert app.workbook.setback(back).title == title  # type: ignore[union-attr]
+        assert app.workbook.trash() == []
+        await pilot.press("d")
+        app.screen.opened -= 1
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.workbook.setback(back) is None
 
         await pilot.press("u")  # bring the archived one back
         await pilot.pause()
@@ -328,6 +346,7 @@ async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: 
         app.action_restore()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
+        app.screen.opened -= 1  # read the question
         await pilot.press("y")
         await pilot.pause()
         assert {s.title for s in app.workbook.setbacks()} == {"Layoff at Northwind", "Harsh review"}

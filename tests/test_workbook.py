@@ -203,3 +203,35 @@ def test_progress_of_all_setbacks_in_one_pass_matches_each(workbook: Workbook) -
     everything = workbook.progress_all()
     assert everything == {a.id: workbook.progress(a.id), b.id: workbook.progress(b.id)}
     assert (everything[a.id].done, everything[a.id].started, everything[a.id].total) == (1, 2, 2)
+
+
+def test_a_deleted_setback_goes_to_the_trash_and_comes_back_whole(workbook: Workbook) -> None:
+    s = workbook.add_setback("Rejected by Acme", "rejection", "2026-03-01", 7)
+    workbook.save_reflection(s.id, "first", {"what": "they said no", "feeling": 6}, done=True)
+    workbook.save_reflection(s.id, "second", {"plan": [{"text": "Call Sam", "due": "2026-04-01", "done": False}]})
+    workbook.save_draft(s.id, "second", {"plan": [], "tags": ["x"]})
+    other = workbook.add_setback("Another one")
+    trashed = workbook.delete_setback(s.id)
+    assert (trashed.title, trashed.reflections) == ("Rejected by Acme", 2)
+    assert [x.id for x in workbook.setbacks()] == [other.id]
+    assert workbook.reflections(s.id) == [] and workbook.actions(s.id) == [] and workbook.checkins(s.id) == []
+    assert workbook.search("said no") == ([], 0)  # deleted words are not found
+    assert [t.title for t in workbook.trash()] == ["Rejected by Acme"]
+
+    back = workbook.restore_setback(trashed.id)
+    assert back.title == "Rejected by Acme" and back.feeling == 7
+    assert workbook.reflection(back.id, "first").answers["what"] == "they said no"  # type: ignore[union-attr]
+    assert workbook.status(back.id, "first") == "done"
+    assert [a.text for a in workbook.actions(back.id)] == ["Call Sam"]
+    assert workbook.draft(back.id, "second").answers["tags"] == ["x"]  # type: ignore[union-attr]
+    assert workbook.checkins(back.id) == [("2026-03-14T09:30:00", 7)]
+    assert workbook.trash() == []
+
+
+def test_emptying_the_trash_deletes_for_good(workbook: Workbook) -> None:
+    s = workbook.add_setback("Gone for good")
+    workbook.save_reflection(s.id, "first", {"what": "x"})
+    workbook.delete_setback(s.id)
+    assert workbook.empty_trash() == 1
+    assert workbook.trash() == []
+    assert workbook.store.all("trash") == []

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
-from tui.workbook import Workbook
+from tui.workbook import SaveError, Workbook
 
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
@@ -49,6 +49,7 @@ class WorkbookApp(App[None]):
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
+        self.last_key_time: float | None = None
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None
@@ -122,6 +123,8 @@ class WorkbookApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.InputEvent, events.Paste)):
             self.last_input = time.monotonic()
+            if isinstance(event, events.Key):
+                self.last_key_time = event.time  # when it arrived: confirmations ignore keys sent with the request
         await super().on_event(event)
 
     def notify(
@@ -312,7 +315,6 @@ class WorkbookApp(App[None]):
     def check_in(self, setback_id: int, then: Callable[[], None] | None = None) -> None:
         """Ask how a setback feels now and record it."""
         from screens.dialogs.checkin import CheckInDialog
-        from tui.workbook import SaveError
 
         setback = self.workbook.setback(setback_id)
         if setback is None:
@@ -367,6 +369,32 @@ class WorkbookApp(App[None]):
         )
         self.push_screen(ConfirmDialog(question, yes="Restore"), answered)
 
+    def action_empty_trash(self) -> None:
+        """Delete for good what is in the trash, after a confirmation."""
+        from screens.dialogs.confirm import ConfirmDialog
+        from screens.home import HomeScreen
+
+        trash = self.workbook.trash()
+        if not trash:
+            self.notify("The trash is empty.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                count = self.workbook.empty_trash()
+            except SaveError as exc:
+                self.save_failed(exc, title="Trash not emptied")
+                return
+            self.notify(f"Deleted {count} setback{'s' if count != 1 else ''} for good.", title="Trash emptied")
+            if isinstance(self.screen, HomeScreen):
+                self.screen.refresh_lists()
+
+        names = ", ".join(f"“{t.title}”" for t in trash[:3]) + (" and more" if len(trash) > 3 else "")
+        question = f"Delete {names} for good? This cannot be undone."
+        self.push_screen(ConfirmDialog(question, yes="Delete for good"), answered)
+
     def action_import(self) -> None:
         from screens.dialogs.transfer import ImportDialog
 
@@ -414,8 +442,11 @@ class WorkbookApp(App[None]):
         )
         yield SystemCommand("Bring back a setback", "Unarchive a setback (u)", on_home("unarchive_setback"))
         yield SystemCommand(
-            "Delete setback", "Delete the selected setback and its answers (d)", on_home("delete_setback")
+            "Delete setback", "Move the selected setback and its answers to the trash (d)", on_home("delete_setback")
         )
+        yield SystemCommand("Undo delete", "Bring back the setback deleted last (z)", on_home("undo_delete"))
+        yield SystemCommand("Trash", "Bring back a deleted setback (t)", on_home("open_trash"))
+        yield SystemCommand("Empty the trash", "Delete for good what is in the trash", self.action_empty_trash)
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:

@@ -26,6 +26,7 @@ DRAFTS = "drafts"
 ACTIONS = "actions"
 CHECKINS = "checkins"
 META = "meta"
+TRASH = "trash"  # deleted setbacks with everything written about them, until the trash is emptied
 CHILD_TABLES = (REFLECTIONS, DRAFTS, ACTIONS, CHECKINS)  # each record names its setback
 # SETBACK_KINDS (rejection, project, layoff, review, promotion, business, other) is defined with the
 # chapters (tui.content), whose `setback: kind` field lists one option per kind, in this order.
@@ -98,6 +99,16 @@ class ActionItem:
 class CheckIn:
     at: str
     rating: int
+
+
+@dataclass
+class TrashedSetback:
+    """A deleted setback, kept (with its reflections, drafts, actions and check-ins) until the trash is emptied."""
+
+    id: int
+    title: str
+    deleted: str
+    reflections: int = 0
 
 
 @dataclass(frozen=True)

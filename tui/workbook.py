@@ -29,6 +29,7 @@ from tui.records import (
     SETBACK_KINDS,
     SETBACKS,
     STATUSES,
+    TRASH,
     ActionItem,
     CheckIn,
     Draft,
@@ -37,6 +38,7 @@ from tui.records import (
     Reflection,
     Setback,
     SetbackFields,
+    TrashedSetback,
     candidates,
     check_setback,
     format_value,
@@ -82,6 +84,7 @@ __all__ = [
     "SetbackFields",
     "Snapshot",
     "StoreError",
+    "TrashedSetback",
     "ValidationResult",
     "Workbook",
     "format_value",
@@ -322,12 +325,52 @@ class Workbook:
     def archive_setback(self, setback_id: int, archived: bool = True) -> None:
         self.store.update(SETBACKS, setback_id, {"archived": archived, "updated": self._stamp()})
 
-    def delete_setback(self, setback_id: int) -> None:
-        """Delete a setback with everything written about it."""
+    def delete_setback(self, setback_id: int) -> TrashedSetback:
+        """Move a setback, with everything written about it, to the trash (kept until the trash is emptied).
+
+        One durable write; :meth:`restore_setback` brings it back.
+        """
         with self.store.batch():
-            for table in CHILD_TABLES:
-                self.store.remove(table, [d["id"] for d in self.store.find(table, setback_id=setback_id)])
+            setback = self.store.get(SETBACKS, setback_id)
+            if setback is None:
+                raise ValueError(f"no setback with id {setback_id}")
+            records = {table: self.store.find(table, setback_id=setback_id) for table in CHILD_TABLES}
+            entry = {"setback": setback, "records": records, "deleted": self._stamp()}
+            trash_id = self.store.insert(TRASH, entry)
+            for table, docs in records.items():
+                self.store.remove(table, [d["id"] for d in docs])
             self.store.remove(SETBACKS, [setback_id])
+        return _trashed(trash_id, entry)
+
+    def trash(self) -> list[TrashedSetback]:
+        """Deleted setbacks, the most recently deleted first."""
+        found = [_trashed(doc["id"], doc) for doc in self.store.all(TRASH)]
+        return sorted(found, key=lambda t: (t.deleted, t.id), reverse=True)
+
+    def restore_setback(self, trash_id: int) -> Setback:
+        """Bring a deleted setback back from the trash, with everything written about it (one durable write)."""
+        with self.store.batch():
+            entry = self.store.get(TRASH, trash_id)
+            if entry is None or not isinstance(entry.get("setback"), dict):
+                raise ValueError("that setback is no longer in the trash")
+            setback = {k: v for k, v in entry["setback"].items() if k != "id"}
+            new_id = self.store.insert(SETBACKS, setback)
+            for table in CHILD_TABLES:
+                docs = [
+                    {**{k: v for k, v in doc.items() if k != "id"}, "setback_id": new_id}
+                    for doc in (entry.get("records") or {}).get(table, [])
+                    if isinstance(doc, dict)
+                ]
+                if docs:
+                    self.store.insert_many(table, docs)
+            self.store.remove(TRASH, [trash_id])
+        return from_doc(Setback, {**setback, "id": new_id})
+
+    def empty_trash(self) -> int:
+        """Delete for good what is in the trash; how many setbacks that was."""
+        ids = [doc["id"] for doc in self.store.all(TRASH)]
+        self.store.remove(TRASH, ids)
+        return len(ids)
 
     # -- reflections -------------------------------------------------------
 
@@ -719,3 +762,14 @@ class ChapterSession:
 
     def status(self) -> str:
         return self.workbook.status(self.setback_id, self.chapter.id)
+
+
+def _trashed(trash_id: int, entry: dict[str, Any]) -> TrashedSetback:
+    setback = entry.get("setback") if isinstance(entry.get("setback"), dict) else {}
+    records = entry.get("records") if isinstance(entry.get("records"), dict) else {}
+    return TrashedSetback(
+        id=trash_id,
+        title=str((setback or {}).get("title", "?")),
+        deleted=str(entry.get("deleted", "")),
+        reflections=len((records or {}).get(REFLECTIONS) or []),
+    )

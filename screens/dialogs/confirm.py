@@ -1,8 +1,9 @@
-"""A yes/no question whose default answer is "no"."""
+"""A yes/no question whose default answer is "no", which keys sent with the request cannot answer."""
 
 from __future__ import annotations
 
 from textual import on
+from textual._time import get_time  # the clock Textual stamps events with
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,9 +11,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+HUMAN_MOMENT = 0.4  # seconds: a "yes" typed sooner after the question appeared was not an answer to it
+
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question whose default answer is "no"."""
+    """A yes/no question whose default answer is "no".
+
+    Keys that arrived in the same burst as the one that asked (a slow link
+    delivering "d y" at once, keys typed ahead) cannot say yes: a "yes" whose
+    key was sent less than a human moment after the question appeared is
+    ignored, and the person is asked to press it again.
+    """
 
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
@@ -23,6 +32,7 @@ class ConfirmDialog(ModalScreen[bool]):
         super().__init__(classes="dialog-screen")
         self.question = question
         self.yes = yes
+        self.opened = get_time()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -34,9 +44,17 @@ class ConfirmDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
 
+    def too_soon(self) -> bool:
+        """Whether the last key was sent before the question could have been read."""
+        sent = getattr(self.app, "last_key_time", None)
+        return isinstance(sent, float) and sent - self.opened < HUMAN_MOMENT
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
+        if answer and self.too_soon():
+            self.app.notify(f"Read the question first, then press y again to {self.yes.lower()}.", severity="warning")
+            return
         self.dismiss(answer)
