@@ -61,6 +61,16 @@ class HomeScreen(WorkbookScreen[None]):
             setbacks.focus()
         else:
             self.query_one("#chapters", OptionList).focus()
+        self._announce_form_drafts()
+
+    def _announce_form_drafts(self) -> None:
+        """Dialogs left with unsaved text last time (a dropped connection): say how to get back to them."""
+        where = {"new-setback": "n to go on naming the setback", "edit-setback": "e on the setback you were editing"}
+        hints = sorted(
+            {where.get(form, "k on the setback to finish the check-in") for form, _ in self.workbook.form_drafts()}
+        )
+        if hints:
+            self.app.notify("Press " + "; ".join(hints) + ".", title="Unsaved text kept from last time", timeout=12)
 
     def on_screen_resume(self) -> None:
         self.refresh_lists()
@@ -188,13 +198,11 @@ class HomeScreen(WorkbookScreen[None]):
         self.host.open_chapter(setback_id, chapter_id)
 
     def _new_setback(self, then: Callable[[int], None] | None = None) -> None:
-        def done(values: SetbackFields | None) -> None:
-            if values is None:
-                return
-            try:
-                setback = self.workbook.add_setback(values.title, values.kind, values.date, values.feeling)
-            except (ValueError, SaveError) as exc:
-                self.host.save_failed(exc, title="Setback not saved")
+        def save(values: SetbackFields) -> Setback:
+            return self.workbook.add_setback(values.title, values.kind, values.date, values.feeling)
+
+        def done(setback: Setback | None) -> None:
+            if setback is None:
                 return
             self.refresh_lists(select=setback.id)
             self.query_one("#chapters", OptionList).focus()
@@ -203,7 +211,7 @@ class HomeScreen(WorkbookScreen[None]):
 
         from screens.dialogs.setback import SetbackDialog  # with the form widgets: loaded when first needed
 
-        self.app.push_screen(SetbackDialog(today=self.workbook.clock().date()), done)
+        self.app.push_screen(SetbackDialog(today=self.workbook.clock().date(), save=save), done)
 
     def action_new_setback(self) -> None:
         self._new_setback()
@@ -213,19 +221,16 @@ class HomeScreen(WorkbookScreen[None]):
         if setback is None:
             return
 
-        def done(values: SetbackFields | None) -> None:
-            if values is None:
-                return
-            try:
-                self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
-            except (ValueError, SaveError) as exc:
-                self.host.save_failed(exc, title="Setback not saved")
-                return
-            self.refresh_lists(select=setback.id)
+        def save(values: SetbackFields) -> Setback:
+            return self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
+
+        def done(saved: Setback | None) -> None:
+            if saved is not None:
+                self.refresh_lists(select=saved.id)
 
         from screens.dialogs.setback import SetbackDialog
 
-        self.app.push_screen(SetbackDialog(setback), done)
+        self.app.push_screen(SetbackDialog(setback, save=save), done)
 
     def action_check_in(self) -> None:
         setback_id = self.selected_setback

@@ -27,29 +27,35 @@ async def new_setback(pilot, title: str) -> None:  # type: ignore[no-untyped-def
 
 
 async def test_start_here_by_keys_then_answers_come_back(data_dir: Path) -> None:
+    """Naming the setback answers chapter 00's kind, date and feeling; the chapter asks them no second time."""
     app = shipped_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await new_setback(pilot, "Laid off from Northwind")
+        await pilot.press("n", *"Laid off from Northwind", "tab", "home", "down", "down")  # the third kind: layoff
+        await pilot.press("tab", "tab", "8", "enter")  # the date stays today's; feeling 8; enter saves
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        setback = app.workbook.setbacks()[0]
+        assert (setback.kind, setback.date, setback.feeling) == ("layoff", "2026-03-14", 8)
         await pilot.press("enter")  # the first chapter: Start here
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
-        await pilot.press(*"My role was cut on 4 March.", "tab")
         kind = screen.query_one("#field-kind", ChoiceList)
-        assert app.focused is kind
-        await pilot.press("down", "down", "enter")  # from the first option down to "Layoff ...", choose it
-        await pilot.pause()
-        assert kind.value == "Layoff or contract ended"
-        await pilot.press("tab", *"2026-03-04", "tab", "right", "right", "right", "tab", *"The money", "ctrl+s")
+        assert kind.value == "Layoff or contract ended"  # what the dialog said, not asked again
+        assert screen.query_one("#field-setback_date", Input).value == "2026-03-14"
+        assert screen.query_one("#field-feeling_now", ScaleInput).value == 8
+        await pilot.press(*"My role was cut on 4 March.", "tab", "tab", "tab", "left")  # to the feeling: 7
+        await pilot.press("tab", *"The money", "ctrl+s")
         await pilot.pause()
         assert screen.query_one("#field-feeling_now", ScaleInput).value == 7
+        assert app.workbook.setback(setback.id).feeling == 7  # type: ignore[union-attr]  # the setback follows
         await pilot.press("ctrl+q")
 
     with Store(data_dir) as store:
         answers = store.all("reflections")[0]["answers"]
     assert answers["what_happened"] == "My role was cut on 4 March."
     assert answers["kind"] == "Layoff or contract ended"
-    assert answers["setback_date"] == "2026-03-04"
+    assert answers["setback_date"] == "2026-03-14"
     assert answers["feeling_now"] == 7
     assert answers["hardest_part"] == "The money"
 
@@ -61,7 +67,7 @@ async def test_start_here_by_keys_then_answers_come_back(data_dir: Path) -> None
         assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
         assert screen.query_one("#field-what_happened", TextArea).text == "My role was cut on 4 March."
         assert screen.query_one("#field-kind", ChoiceList).value == "Layoff or contract ended"
-        assert screen.query_one("#field-setback_date", Input).value == "2026-03-04"
+        assert screen.query_one("#field-setback_date", Input).value == "2026-03-14"
         assert screen.query_one("#field-feeling_now", ScaleInput).value == 7
         assert screen.query_one("#field-hardest_part", Input).value == "The money"
         await pilot.press("ctrl+q")

@@ -10,6 +10,8 @@ from tui.content import Chapter
 from tui.store import Store
 from tui.workbook import Workbook
 
+from .conftest import fixed_clock
+
 
 def test_setback_lifecycle(workbook: Workbook) -> None:
     s = workbook.add_setback("Rejected by Acme", "rejection", "2026-03-01", 7)
@@ -235,3 +237,35 @@ def test_emptying_the_trash_deletes_for_good(workbook: Workbook) -> None:
     assert workbook.empty_trash() == 1
     assert workbook.trash() == []
     assert workbook.store.all("trash") == []
+
+
+def test_chapter_00_starts_from_what_naming_the_setback_said_and_saving_it_updates_the_setback(
+    shipped_chapters: list[Chapter],
+) -> None:
+    workbook = Workbook(Store(None), shipped_chapters, fixed_clock)
+    start = workbook.chapter("start")
+    assert start is not None
+    kind, date, feeling = (start.setback_field(link) for link in ("kind", "date", "feeling"))
+    assert kind and date and feeling
+    s = workbook.add_setback("Laid off", "layoff", "2026-02-01", 8)
+    session = workbook.session(s.id, "start")
+    assert session.baseline[kind.id] == kind.options[2]  # the third kind is "layoff"
+    assert session.baseline[date.id] == "2026-02-01"
+    assert session.baseline[feeling.id] == 8
+    answers = {**session.baseline, kind.id: kind.options[0], feeling.id: 6}
+    session.save(answers, done=False)
+    again = workbook.setback(s.id)
+    assert again is not None and (again.kind, again.feeling, again.date) == ("rejection", 6, "2026-02-01")
+    assert [label for _, label in workbook.setback_kinds()] == list(kind.options)
+
+
+def test_dialog_drafts_are_kept_apart_from_chapter_drafts(workbook: Workbook) -> None:
+    workbook.save_form_draft("new-setback", None, {"title": "Half typed"})
+    s = workbook.add_setback("Other")
+    workbook.save_form_draft("check-in", s.id, {"rating": 4, "note": "better"})
+    assert workbook.form_draft("new-setback") == {"title": "Half typed"}
+    assert workbook.form_draft("check-in", s.id) == {"rating": 4, "note": "better"}
+    assert sorted(workbook.form_drafts()) == [("check-in", s.id), ("new-setback", 0)]
+    assert workbook.drafts() == []  # not chapter drafts: nothing marked unsaved on home
+    workbook.discard_form_draft("new-setback")
+    assert workbook.form_draft("new-setback") is None

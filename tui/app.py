@@ -323,16 +323,11 @@ class WorkbookApp(App[None]):
         def done(rating: int | None) -> None:
             if rating is None:
                 return
-            try:
-                self.workbook.check_in(setback_id, rating)
-            except (SaveError, ValueError) as exc:
-                self.save_failed(exc, title="Check-in not saved")
-                return
             self.notify(f"Recorded {rating} for “{setback.title}”.", title="Check-in")
             if then is not None:
                 then()
 
-        self.push_screen(CheckInDialog(setback.title), done)
+        self.push_screen(CheckInDialog(setback_id, setback.title), done)
 
     def action_export(self) -> None:
         from screens.dialogs.transfer import ExportDialog

@@ -27,6 +27,7 @@ ACTIONS = "actions"
 CHECKINS = "checkins"
 META = "meta"
 TRASH = "trash"  # deleted setbacks with everything written about them, until the trash is emptied
+FORMS = "forms"  # what was typed into a dialog (naming a setback, a check-in) and not saved yet
 CHILD_TABLES = (REFLECTIONS, DRAFTS, ACTIONS, CHECKINS)  # each record names its setback
 # SETBACK_KINDS (rejection, project, layoff, review, promotion, business, other) is defined with the
 # chapters (tui.content), whose `setback: kind` field lists one option per kind, in this order.

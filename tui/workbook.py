@@ -25,6 +25,7 @@ from tui.records import (
     CHECKINS,
     CHILD_TABLES,
     DRAFTS,
+    FORMS,
     REFLECTIONS,
     SETBACK_KINDS,
     SETBACKS,
@@ -470,11 +471,48 @@ class Workbook:
                 }
                 self.store.update(REFLECTIONS, new_id, doc)
             self._sync_actions(setback_id, chapter, kept)
+            self._sync_setback(setback_id, chapter, answers)
             self._remove_drafts(setback_id, chapter_id)
         base = {"setback_id": setback_id, "chapter_id": chapter_id, "created": now}
         if previous is not None:
             base["created"] = previous.created
         return from_doc(Reflection, {**base, **doc, "id": new_id})
+
+    def _sync_setback(self, setback_id: int, chapter: Chapter, answers: dict[str, Any]) -> None:
+        """Answers to fields linked to the setback (``setback: kind|date|feeling``) become the setback's own."""
+        setback = self.store.get(SETBACKS, setback_id)
+        if setback is None:
+            return
+        changes: dict[str, Any] = {}
+        for f in chapter.fields:
+            value = answers.get(f.id)
+            if f.setback is None or is_empty(value):
+                continue
+            if f.setback == "kind":
+                kind = f.setback_kind(value)
+                if kind is not None and kind != setback.get("kind"):
+                    changes["kind"] = kind
+            elif f.setback == "date" and value != setback.get("date"):
+                changes["date"] = value
+            elif f.setback == "feeling" and value != setback.get("feeling"):
+                changes["feeling"] = value
+        if changes:
+            self.store.update(SETBACKS, setback_id, {**changes, "updated": self._stamp()})
+
+    def linked_answers(self, setback_id: int, chapter: Chapter) -> dict[str, Any]:
+        """The setback's own kind, date and feeling as answers to the chapter fields linked to them."""
+        setback = self.setback(setback_id)
+        if setback is None:
+            return {}
+        out: dict[str, Any] = {}
+        for f in chapter.fields:
+            if f.setback == "kind":
+                out[f.id] = f.setback_option(setback.kind)
+            elif f.setback == "date" and setback.date:
+                out[f.id] = setback.date
+            elif f.setback == "feeling" and setback.feeling is not None:
+                out[f.id] = setback.feeling
+        return {k: v for k, v in out.items() if v is not None}
 
     def _require_chapter(self, chapter_id: str) -> Chapter:
         chapter = self.chapter(chapter_id)
@@ -652,13 +690,51 @@ class Workbook:
         self._texts = (version, texts)
         return texts
 
-    def check_in(self, setback_id: int, rating: int) -> None:
-        if not 0 <= rating <= 10:
+    def check_in(self, setback_id: int, rating: int, note: str = "") -> None:
+        """Record how the setback feels now (0-10), with an optional word on why."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 10:
             raise ValueError("a check-in is a number from 0 to 10")
-        self.store.insert(
-            CHECKINS,
-            {"setback_id": setback_id, "rating": rating, "at": self._stamp()},
-        )
+        doc: dict[str, Any] = {"setback_id": setback_id, "rating": rating, "at": self._stamp()}
+        note = clean_text(note).strip()
+        if note:
+            doc["note"] = note
+        self.store.insert(CHECKINS, doc)
+
+    # -- what was typed into a dialog -------------------------------------------
+
+    def form_draft(self, form: str, setback_id: int | None = None) -> dict[str, Any] | None:
+        """What was typed into a dialog (``form``: "new-setback", "edit-setback", "check-in") and not saved."""
+        found = self.store.find(FORMS, form=form, setback_id=setback_id or 0)
+        values = found[0].get("values") if found else None
+        return dict(values) if isinstance(values, dict) else None
+
+    def save_form_draft(self, form: str, setback_id: int | None, values: dict[str, Any]) -> None:
+        """Keep what is typed into a dialog, so a dropped connection loses none of it."""
+        values = clean_value(values)
+        found = self.store.find(FORMS, form=form, setback_id=setback_id or 0)
+        if found:
+            if found[0].get("values") != values:
+                self.store.update(FORMS, found[0]["id"], {"values": values, "updated": self._stamp()})
+        else:
+            doc = {"form": form, "setback_id": setback_id or 0, "values": values, "updated": self._stamp()}
+            self.store.insert(FORMS, doc)
+
+    def discard_form_draft(self, form: str, setback_id: int | None = None) -> None:
+        found = self.store.find(FORMS, form=form, setback_id=setback_id or 0)
+        if found:
+            self.store.remove(FORMS, [d["id"] for d in found])
+
+    def form_drafts(self) -> list[tuple[str, int]]:
+        """(form, setback id or 0) of every dialog left with unsaved text."""
+        return [(str(form), int(sid or 0)) for form, sid in self.store.pluck(FORMS, "form", "setback_id")]
+
+    def setback_kinds(self) -> list[tuple[str, str]]:
+        """(kind, label) of each setback kind: the labels of the chapter field linked to the kind, if one is."""
+        for chapter in self.chapters:
+            f = chapter.setback_field("kind")
+            if f is not None:
+                return [(kind, option) for kind, option in zip(SETBACK_KINDS, f.options, strict=True)]
+        return [(kind, kind.capitalize()) for kind in SETBACK_KINDS]
 
     def checkins(self, setback_id: int | None = None) -> list[tuple[str, int]]:
         """(when, rating) of the check-ins, oldest first."""
@@ -723,8 +799,14 @@ class ChapterSession:
         self._written = 0
         saved = workbook.reflection(setback_id, chapter.id)
         self.baseline: dict[str, Any] = {f.id: f.empty_value() for f in chapter.fields}
+        self.baseline.update(workbook.linked_answers(setback_id, chapter))  # what naming the setback said
         if saved is not None:
-            self.baseline.update({k: v for k, v in saved.answers.items() if chapter.field(k)})
+            for key, value in saved.answers.items():
+                f = chapter.field(key)
+                if f is not None and not (
+                    f.setback and is_empty(value)
+                ):  # a linked field left empty shows the setback's
+                    self.baseline[key] = value
         self.saved = saved
 
     def ticket(self) -> int:

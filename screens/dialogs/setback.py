@@ -1,34 +1,91 @@
-"""Create or edit a setback: what happened, what kind, when, how it felt."""
+"""Create or edit a setback: what happened, what kind, when, how it felt.
+
+What is typed is kept as a draft (like a chapter's answers), written a moment
+after typing stops, on leaving and when the connection drops, and offered back
+the next time the dialog opens. The dialog saves the setback itself: if the
+save fails it stays open with everything typed, and only a saved setback
+closes it. Enter on any question saves; ctrl+s saves once the keys typed
+before it are in.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
+from screens.base import WorkbookModal
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import SafeInput, ScaleInput
-from tui.records import SETBACK_KINDS, InvalidSetback, Setback, SetbackFields, check_setback
+from screens.widgets.fields import FieldChanged, SafeInput, ScaleInput
+from tui.records import InvalidSetback, Setback, SetbackFields, check_setback
+from tui.workbook import SaveError
+
+DRAFT_DELAY = 0.8  # seconds after the last key before what is typed is kept as a draft
+NEW = "new-setback"
+EDIT = "edit-setback"
 
 
-class SetbackDialog(ModalScreen[SetbackFields | None]):
-    """A form for a setback; dismisses with its checked values, or None."""
+class KindList(OptionList):
+    """The kinds of setback: the highlighted one is the answer; enter saves the dialog."""
+
+    def __init__(self, kinds: list[tuple[str, str]], value: str, *, id: str | None = None) -> None:
+        self.kinds = [kind for kind, _ in kinds]
+        super().__init__(*[Option(Content(label), id=kind) for kind, label in kinds], id=id, compact=True)
+        self._initial = value
+
+    def on_mount(self) -> None:
+        self.value = self._initial
+
+    @property
+    def value(self) -> str:
+        index = self.highlighted
+        return self.kinds[index] if index is not None and 0 <= index < len(self.kinds) else "other"
+
+    @value.setter
+    def value(self, kind: str) -> None:
+        self.highlighted = self.kinds.index(kind) if kind in self.kinds else len(self.kinds) - 1
+
+
+class SetbackDialog(WorkbookModal[Setback | None]):
+    """A form for a setback that saves it; dismisses with the saved setback, or None."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("enter", "save", "Save", show=False),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, setback: Setback | None = None, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        setback: Setback | None = None,
+        today: dt.date | None = None,
+        save: Callable[[SetbackFields], Setback] | None = None,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.setback = setback
         self.today = today or dt.date.today()
+        self._save_with = save
+        self._timer: Timer | None = None
+        self._dirty = False
+        self._loading = True
+
+    @property
+    def form(self) -> str:
+        return EDIT if self.setback else NEW
+
+    @property
+    def draft_key(self) -> int | None:
+        return self.setback.id if self.setback else None
 
     def compose(self) -> ComposeResult:
         s = self.setback
@@ -38,9 +95,8 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
             yield SafeInput(
                 s.title if s else "", placeholder="e.g. Turned down for the staff role", id="title", compact=True
             )
-            yield Label("What kind of setback?", classes="question")
-            kinds = [(Content(k.capitalize()), k) for k in SETBACK_KINDS]
-            yield Select(kinds, value=s.kind if s else "other", allow_blank=False, id="kind", compact=True)
+            yield Label("What kind of setback? (↑/↓)", classes="question")
+            yield KindList(self.workbook.setback_kinds(), s.kind if s else "other", id="kind")
             yield Label("When did it happen? (YYYY-MM-DD)", classes="question")
             yield SafeInput(
                 s.date or "" if s else self.today.isoformat(), placeholder="YYYY-MM-DD", id="date", compact=True
@@ -49,44 +105,145 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
             yield ScaleInput(0, 10, id="feeling")
             yield Label("", id="setback-error", classes="error -empty")
             yield Label("enter or ctrl+s saves · escape cancels · tab moves between questions", classes="help")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.setback and self.setback.feeling is not None:
             self.query_one("#feeling", ScaleInput).value = self.setback.feeling
+        draft = self.workbook.form_draft(self.form, self.draft_key)
+        if draft:
+            self._load(draft)
+            self.notify("Restored what you typed here last time.", title="Unsaved changes restored", timeout=8)
         self.query_one("#title", Input).focus()
+        self.call_after_refresh(self._loaded)
+
+    def _loaded(self) -> None:
+        self._loading = False
+
+    def _load(self, values: dict[str, Any]) -> None:
+        if isinstance(values.get("title"), str):
+            self.query_one("#title", Input).value = values["title"]
+        if isinstance(values.get("kind"), str):
+            self.query_one("#kind", KindList).value = values["kind"]
+        if isinstance(values.get("date"), str):
+            self.query_one("#date", Input).value = values["date"]
+        feeling = values.get("feeling")
+        if isinstance(feeling, int) and not isinstance(feeling, bool) and 0 <= feeling <= 10:
+            self.query_one("#feeling", ScaleInput).value = feeling
+
+    def typed(self) -> dict[str, Any]:
+        """What the form holds, as typed (unchecked)."""
+        return {
+            "title": self.query_one("#title", Input).value,
+            "kind": self.query_one("#kind", KindList).value,
+            "date": self.query_one("#date", Input).value,
+            "feeling": self.query_one("#feeling", ScaleInput).value,
+        }
 
     def values(self) -> SetbackFields:
         """What the form holds, checked by the one rule for a setback; raises InvalidSetback."""
-        kind = self.query_one("#kind", Select).value
-        return check_setback(
-            self.query_one("#title", Input).value,
-            kind if isinstance(kind, str) else "other",
-            self.query_one("#date", Input).value.strip() or None,
-            self.query_one("#feeling", ScaleInput).value,
+        typed = self.typed()
+        return check_setback(typed["title"], typed["kind"], typed["date"].strip() or None, typed["feeling"])
+
+    # -- drafts --------------------------------------------------------------
+
+    def _untouched(self) -> bool:
+        typed = self.typed()
+        s = self.setback
+        if s is None:
+            return not typed["title"].strip() and typed["feeling"] is None and typed["kind"] == "other"
+        return (typed["title"].strip(), typed["kind"], typed["date"].strip() or None, typed["feeling"]) == (
+            s.title,
+            s.kind,
+            s.date,
+            s.feeling,
         )
 
+    @on(Input.Changed)
+    @on(FieldChanged)
+    @on(OptionList.OptionHighlighted)
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> bool:
+        """Keep what is typed (on a pause in typing, on leaving, quitting, hanging up)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._dirty or not self.is_attached:
+            return True
+        self._dirty = False
+        try:
+            if self._untouched():
+                self.workbook.discard_form_draft(self.form, self.draft_key)
+            else:
+                self.workbook.save_form_draft(self.form, self.draft_key, self.typed())
+        except SaveError as exc:
+            self._dirty = True
+            self.host.save_failed(exc, title="Draft not saved")
+            return False
+        return True
+
+    # -- actions -------------------------------------------------------------
+
     @on(Input.Submitted)
+    @on(OptionList.OptionSelected, "#kind")
+    def _submitted(self) -> None:
+        self.action_save()
+
     def action_save(self) -> None:
+        self.host.after_typing(self._save_now)
+
+    def _show_error(self, message: str, focus: str) -> None:
         error = self.query_one("#setback-error", Label)
+        error.update(Content(message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")))
+        error.remove_class("-empty")
+        self.query_one(focus).focus()
+
+    def _save_now(self) -> None:
+        if not self.is_attached:
+            return
         try:
             values = self.values()
         except InvalidSetback as exc:
-            message = str(exc)
-            error.update(Content(message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")))
-            error.remove_class("-empty")
             focus = {"title": "#title", "date": "#date", "feeling": "#feeling", "kind": "#kind"}[exc.field]
-            self.query_one(focus).focus()
+            self._show_error(str(exc), focus)
             return
-        self.dismiss(values)
+        try:
+            saved = self._save_with(values) if self._save_with else None
+        except (SaveError, ValueError) as exc:
+            self.write_draft()
+            self.host.save_failed(exc, title="Setback not saved")
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._dirty = False
+        with contextlib.suppress(SaveError):  # the setback is saved; a draft left behind can be cancelled
+            self.workbook.discard_form_draft(self.form, self.draft_key)
+        self.dismiss(saved)
 
     def action_cancel(self) -> None:
-        typed = self.query_one("#title", Input).value.strip()
-        if not typed or (self.setback and typed == self.setback.title):
+        def discard() -> None:
+            if self._timer is not None:
+                self._timer.stop()
+            self._dirty = False
+            try:
+                self.workbook.discard_form_draft(self.form, self.draft_key)
+            except SaveError as exc:
+                self.host.save_failed(exc, title="Draft not discarded")
             self.dismiss(None)
+
+        if self._untouched():
+            discard()
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                discard()
 
         self.app.push_screen(ConfirmDialog("Discard what you typed?", yes="Discard"), answered)

@@ -139,3 +139,37 @@ def test_over_ssh_a_chapter_is_saved_and_the_app_quits_cleanly(
     with Store(data) as store:
         answers = store.all("reflections")[0]["answers"]
     assert answers["what"] == "typed over ssh, saved with ctrl+s"
+
+
+def test_a_dropped_connection_with_the_setback_dialog_open_keeps_what_was_typed(
+    sshd: Sshd, make_tmux: Callable[[], Tmux], tmp_path: Path
+) -> None:
+    data = tmp_path / "journal-over-ssh"
+    remote = app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config")
+    client = make_tmux()
+    client.start(sshd.command(remote))
+    client.wait_for("Setbacks")
+    client.wait_for_footer("Quit")
+    client.keys("n")
+    client.wait_for("Name a setback")
+    client.type("Passed over for the lead role")
+    client.wait_for("Passed over for the lead role")
+    app = the_app(sshd, data)
+    ssh_client = next(p for p in pgrep(str(data)) if cmdline(p).startswith(sshd.ssh))
+    os.kill(ssh_client, signal.SIGKILL)  # the link drops with the dialog open
+    wait_until(lambda: cpu_seconds(app) is None, 5, "the app is still running 5 s after the link dropped")
+    with Store(data) as store:
+        assert [f["values"]["title"] for f in store.all("forms")] == ["Passed over for the lead role"]
+        assert store.all("setbacks") == []
+
+    again = make_tmux()
+    again.start(sshd.command(remote))
+    again.wait_for("Unsaved text kept from last time")
+    again.keys("n")
+    again.wait_for("Unsaved changes restored", "Passed over for the lead role")
+    again.keys("Enter")
+    again.wait_for("Chapters for: Passed over for the lead role")
+    quit_app(again)
+    with Store(data) as store:
+        assert [s["title"] for s in store.all("setbacks")] == ["Passed over for the lead role"]
+        assert store.all("forms") == []

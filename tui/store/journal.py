@@ -30,7 +30,7 @@ from tui.store.private import TEMP_PREFIX, TEMP_SUFFIX, check_private_file, ensu
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
 
 SCHEMA_VERSION = 1
-TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta", "trash")
+TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta", "trash", "forms")
 BACKUPS_KEPT = 5
 
 
