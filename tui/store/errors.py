@@ -21,3 +21,23 @@ class JournalTooNew(StoreError):
 
 class NoJournal(StoreError):
     """There is no journal file in the data folder yet."""
+
+
+class Damaged(StoreError, ValueError):
+    """Encrypted bytes that fail their integrity check: damaged or altered, never decrypted into garbage.
+
+    Also a ValueError, as every other unreadable journal file is: whatever
+    moves a damaged journal aside (or reports it as damaged) treats this one
+    the same way.
+    """
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open this journal; nothing was read or changed."""
+
+    def __init__(self, message: str = "wrong passphrase") -> None:
+        super().__init__(message)
+
+
+class PassphraseNeeded(StoreError):
+    """The journal is encrypted and no passphrase was given; nothing was read or changed."""
