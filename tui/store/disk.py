@@ -98,9 +98,9 @@ class Codec(Protocol):
     """How the journal's bytes are written and read: plain, or sealed with the journal's key.
 
     ``token`` is journal.json's name for itself, which its log carries; ``index``
-    is a record's place in the log (None: anywhere). The plain format ignores
-    both; the encrypted one binds them to each record, so a record opens only
-    in its own place in its own log.
+    is a record's place in the log. The plain format ignores both; the
+    encrypted one binds them to each record, so a record opens only in its own
+    place in its own log.
     """
 
     encrypted: bool
@@ -121,7 +121,7 @@ class Codec(Protocol):
         """One save, as a line of the log."""
         ...
 
-    def parse_log_line(self, line: bytes, token: str, index: int | None) -> dict[str, dict[str, Any]] | None:
+    def parse_log_line(self, line: bytes, token: str, index: int) -> dict[str, dict[str, Any]] | None:
         """One save from a line of the log; None when the line is torn or damaged."""
         ...
 
@@ -145,7 +145,7 @@ class PlainCodec:
     def log_line(self, changes: dict[str, dict[str, Any]], token: str, index: int) -> bytes:
         return log_line(changes)
 
-    def parse_log_line(self, line: bytes, token: str, index: int | None) -> dict[str, dict[str, Any]] | None:
+    def parse_log_line(self, line: bytes, token: str, index: int) -> dict[str, dict[str, Any]] | None:
         return parse_log_line(line)
 
 
@@ -176,7 +176,7 @@ class Loaded:
     token: str | None  # journal.json's name for itself, carried by the log that continues it
     log: str = "none"  # "none", "current" (it continues this journal.json) or "stale" (already included)
     saves: int = 0  # saves replayed from the log
-    damaged_after: int | None = None  # a damaged record, with good ones after it, followed this many saves
+    damaged_after: int | None = None  # a damaged record (a finished line that fails its check) followed this many saves
     codec: Codec = field(default=PLAIN, repr=False)  # how it was read, and how to write it again
 
 
@@ -227,12 +227,13 @@ def read_journal_files(path: Path, codec: Codec = PLAIN) -> Loaded | None:
                 return None
             continue
         loaded.log = "current"
+        # Each save is appended whole, its newline last: a crash leaves at most an unfinished
+        # last line, which is dropped. A finished line that fails its check is damage, wherever it is.
         lines = body.split(b"\n")
-        for number, line in enumerate(lines[:-1]):  # the part after the last newline is a torn write
+        for number, line in enumerate(lines[:-1]):
             changes = codec.parse_log_line(line, token, number)
             if changes is None:
-                if any(codec.parse_log_line(later, token, None) is not None for later in lines[number + 1 : -1]):
-                    loaded.damaged_after = loaded.saves
+                loaded.damaged_after = loaded.saves
                 break
             apply_changes(data, changes)
             loaded.saves += 1

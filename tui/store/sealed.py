@@ -88,7 +88,7 @@ class EncryptedCodec:
         text = base64.b64encode(seal(self.key, self._header_bytes, body, _log_context(token)))
         return disk.checksummed(text)
 
-    def parse_log_line(self, line: bytes, token: str, index: int | None) -> dict[str, dict[str, Any]] | None:
+    def parse_log_line(self, line: bytes, token: str, index: int) -> dict[str, dict[str, Any]] | None:
         text = disk.checked_body(line)
         if text is None:
             return None
@@ -96,7 +96,7 @@ class EncryptedCodec:
             body = unseal(self.key, self._header_bytes, base64.b64decode(text, validate=True), _log_context(token))
         except (binascii.Error, Damaged):
             return None
-        if len(body) < _INDEX.size or (index is not None and _INDEX.unpack_from(body)[0] != index):
+        if len(body) < _INDEX.size or _INDEX.unpack_from(body)[0] != index:
             return None
         return disk.parse_changes(body[_INDEX.size :])
 
@@ -190,5 +190,5 @@ def open_codec(folder: Path, passphrase: Passphrase | None) -> disk.Codec:
     if header is None:
         return disk.PLAIN
     if passphrase is None:
-        raise PassphraseNeeded("this journal is encrypted: it needs its passphrase")
+        raise PassphraseNeeded(f"the journal in {folder} is encrypted: it needs its passphrase")
     return EncryptedCodec.unlock(passphrase(), header)
