@@ -1,7 +1,8 @@
 """The domain service: the one door to the journal.
 
 :class:`Workbook` is what the screens, the app and the command line talk to:
-it opens a journal (for a session, or as a read-only copy), validates and
+it opens a journal (for a session, or as a read-only copy; an encrypted one
+with its passphrase), validates and
 cleans what is typed (once), keeps answers to fields a chapter no longer has,
 turns checklist items into action items, groups each save into one durable
 write, and says what happened on opening (damage found, saves recovered).

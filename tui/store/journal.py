@@ -1,6 +1,8 @@
 """The Store: a journal folder opened for this session.
 
-Opening takes the folder's lock (one writer), removes leftover temp files,
+Opening takes the folder's lock (one writer), finds the journal's format
+(plain, or encrypted: then it asks for the passphrase before changing
+anything), removes leftover temp files,
 folds in saves left in the log by a session that died, moves a damaged file
 aside rather than resetting it, keeps rolling backups and runs the schema's
 migrations. Every access holds one re-entrant lock, and per-table read caches
