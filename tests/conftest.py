@@ -1,4 +1,4 @@
-"""Shared fixtures: a fixed clock, a temporary journal, the shipped and test chapters."""
+"""Shared fixtures: a fixed clock, a temporary journal (plain or encrypted), the shipped and test chapters."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from tui.content import Chapter, load_chapters
-from tui.locations import shipped_content_dir
-from tui.store import Store
+from tui.locations import DB_FILE, shipped_content_dir
+from tui.store import EncryptedCodec, KdfParams, Store, is_encrypted_folder, open_codec
 from tui.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +26,60 @@ FIXTURE_CHAPTERS = Path(__file__).parent / "fixtures" / "chapters"
 FIXED_NOW = dt.datetime(2026, 3, 14, 9, 30, 0)
 
 
+TEST_PASSPHRASE = "correct horse battery staple"
+FAST_KDF = KdfParams(time_cost=1, memory_cost=8, parallelism=1)  # tests only: a real journal's costs are calibrated
+
+
 def fixed_clock() -> dt.datetime:
     return FIXED_NOW
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """Journals written plain or encrypted, so that one test holds both formats to the same promises.
+
+    A folder without a journal starts in the flavour's format (encrypted ones
+    with TEST_PASSPHRASE and FAST_KDF); a folder with one is opened as it is,
+    as failforward opens it: plain without a passphrase, encrypted with one.
+    """
+
+    encrypted: bool
+
+    @property
+    def name(self) -> str:
+        return "encrypted" if self.encrypted else "plain"
+
+    def open(self, folder: Path, **kwargs: Any) -> Store:
+        if not self.encrypted:
+            return Store(folder, **kwargs)
+        fresh = not (folder / DB_FILE).exists() and not is_encrypted_folder(folder)
+        codec = EncryptedCodec.create(TEST_PASSPHRASE, FAST_KDF) if fresh else None
+        return Store(folder, codec=codec, passphrase=lambda: TEST_PASSPHRASE, **kwargs)
+
+    def create(self, folder: Path) -> Path:
+        """An empty journal in ``folder`` in this format (for processes that open it after)."""
+        self.open(folder).close()
+        return folder
+
+    def store_source(self, folder: Path) -> str:
+        """Python that opens the (existing) journal in ``folder``, for a child process."""
+        if not self.encrypted:
+            return f"Store(Path({str(folder)!r}))"
+        return f"Store(Path({str(folder)!r}), passphrase=lambda: {TEST_PASSPHRASE!r})"
+
+    def read(self, folder: Path, raw: bytes) -> dict[str, Any]:
+        """A journal file's bytes (journal.json, a backup) from ``folder``, decoded in the folder's format."""
+        return open_codec(folder, lambda: TEST_PASSPHRASE).decode(raw)
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        """A journal file in this format, for a folder that has none yet."""
+        codec = EncryptedCodec.create(TEST_PASSPHRASE, FAST_KDF) if self.encrypted else None
+        return codec.encode(data) if codec is not None else orjson.dumps(data)
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "encrypted"])
+def flavour(request: pytest.FixtureRequest) -> Flavour:
+    return Flavour(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Nothing lost: kill -9, failing system calls, a full disk, two sessions, damaged files."""
+"""Nothing lost: kill -9, failing system calls, a full disk, two sessions, damaged files; plain and encrypted."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui.store import JournalLocked, SaveError, Store
+from tui.store import JournalLocked, SaveError
 from tui.store import disk as disk_module
 from tui.store import private as private_module
 from tui.store import storage as storage_module
 
-from .conftest import FIXTURE_CHAPTERS, ROOT
+from .conftest import FIXTURE_CHAPTERS, ROOT, Flavour
 
 
 def acknowledged_numbers(raw: bytes) -> set[int]:
@@ -29,8 +29,8 @@ def acknowledged_numbers(raw: bytes) -> set[int]:
     return {int(line) for line in raw.split(b"\n")[:-1] if line}
 
 
-def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
-    folder = tmp_path / "journal"
+def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path, flavour: Flavour) -> None:
+    folder = flavour.create(tmp_path / "journal")
     rng = random.Random(20261123)
     acknowledged: set[int] = set()
     kills = 200
@@ -42,7 +42,7 @@ def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path) ->
             try:
                 # Saves go to the log; journal.json is rewritten whole every save, every few, or rarely.
                 disk_module.LOG_LIMIT_MIN = rng.choice([0, 8000, 1 << 20])
-                s = Store(folder)
+                s = flavour.open(folder)
                 i = 0
                 while True:
                     number = run * 100_000 + i
@@ -71,7 +71,7 @@ def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path) ->
             chunks.append(chunk)
         os.close(read_end)
         acknowledged |= acknowledged_numbers(b"".join(chunks))
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         saved = {doc["n"] for doc in s.all("checkins")} | {-doc["also"] for doc in s.all("checkins") if "also" in doc}
         assert not list(folder.glob(".journal-*"))
     assert acknowledged <= saved
@@ -91,11 +91,11 @@ class FailOnCall:
         return self.real(*args, **kwargs)
 
 
-def count_calls(folder: Path, name: str, way: str) -> int:
+def count_calls(folder: Path, name: str, way: str, flavour: Flavour) -> int:
     counter = FailOnCall(getattr(os, name) if name != "fsync_dir" else private_module.fsync_dir, 0, False)
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.insert("setbacks", {"title": "before"})
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         target = private_module if name == "fsync_dir" else os
         attr = "fsync_dir" if name == "fsync_dir" else name
         original = getattr(target, attr)
@@ -112,19 +112,19 @@ def count_calls(folder: Path, name: str, way: str) -> int:
 @pytest.mark.parametrize("for_good", [False, True], ids=["once", "for-good"])
 @pytest.mark.parametrize("way", ["log", "whole-file"])
 def test_a_failing_system_call_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, for_good: bool, way: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, for_good: bool, way: str, flavour: Flavour
 ) -> None:
     """A save appends to the log (the first one starts the log) or rewrites journal.json whole."""
     if way == "whole-file":  # a change that names no records is written whole
         monkeypatch.setattr(storage_module.DurableStorage, "touch", lambda *args: None)
     folder = tmp_path / "journal"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.insert("setbacks", {"title": "before"})
-    total = count_calls(tmp_path / "count", call, way)
+    total = count_calls(tmp_path / "count", call, way, flavour)
     assert total >= 1
     for n in range(1, total + 1):
         before = (folder / "journal.json").read_bytes()
-        with Store(folder) as s:
+        with flavour.open(folder) as s:
             target = private_module if call == "fsync_dir" else os
             attr = "fsync_dir" if call == "fsync_dir" else call
             failing = FailOnCall(getattr(target, attr), n, for_good)
@@ -153,9 +153,9 @@ def run_python(code: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type
     )
 
 
-def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path) -> None:
+def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "journal"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.insert("setbacks", {"title": "before"})
     before = (folder / "journal.json").read_bytes()
     limit = len(before) + 4096
@@ -168,7 +168,7 @@ def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path) -> None:
         f"""
         from pathlib import Path
         from tui.store import Store, SaveError
-        s = Store(Path({str(folder)!r}))
+        s = {flavour.store_source(folder)}
         try:
             s.insert("setbacks", {{"title": "x" * 100_000}})
         except SaveError as exc:
@@ -186,8 +186,8 @@ def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path) -> None:
     assert not list(folder.glob(".journal-*"))
 
 
-def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path) -> None:
-    folder = tmp_path / "journal"
+def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path, flavour: Flavour) -> None:
+    folder = flavour.create(tmp_path / "journal")
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -197,7 +197,7 @@ def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path)
                 import sys
                 from pathlib import Path
                 from tui.store import Store
-                s = Store(Path({str(folder)!r}))
+                s = {flavour.store_source(folder)}
                 s.insert("setbacks", {{"title": "first session"}})
                 print("ready", flush=True)
                 sys.stdin.readline()
@@ -214,7 +214,7 @@ def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(JournalLocked) as info:
-            Store(folder)
+            flavour.open(folder)
         assert f"pid {holder.pid}" in str(info.value)
         cli = subprocess.run(
             [sys.executable, "-m", "tui", "--data-dir", str(folder), "--content", str(FIXTURE_CHAPTERS)],
@@ -232,17 +232,17 @@ def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path)
         holder.stdin.write("\n")
         holder.stdin.close()
         holder.wait(timeout=60)
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["first session", "first session, later"]
 
 
-def test_lock_frees_itself_when_the_holder_is_killed(tmp_path: Path) -> None:
-    folder = tmp_path / "journal"
+def test_lock_frees_itself_when_the_holder_is_killed(tmp_path: Path, flavour: Flavour) -> None:
+    folder = flavour.create(tmp_path / "journal")
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"from pathlib import Path\nfrom tui.store import Store\ns = Store(Path({str(folder)!r}))\n"
+            f"from pathlib import Path\nfrom tui.store import Store\ns = {flavour.store_source(folder)}\n"
             "print('ready', flush=True)\nimport time\ntime.sleep(600)\n",
         ],
         cwd=ROOT,
@@ -251,10 +251,10 @@ def test_lock_frees_itself_when_the_holder_is_killed(tmp_path: Path) -> None:
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
     with pytest.raises(JournalLocked):
-        Store(folder)
+        flavour.open(folder)
     holder.kill()
     holder.wait(timeout=30)
-    with Store(folder):
+    with flavour.open(folder):
         pass
 
 
@@ -278,18 +278,20 @@ def damaged_variants(good: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path) -> None:
+def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "journal"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         for i in range(5):
             s.insert("setbacks", {"title": f"setback {i}", "feeling": i})
     good = (folder / "journal.json").read_bytes()
     for name, damaged in damaged_variants(good):
         (folder / "journal.json").write_bytes(damaged)
-        with Store(folder) as s:
+        with flavour.open(folder) as s:
             report = s.report
             titles = [d.get("title") for d in s.all("setbacks")]
+            assert s.codec.encrypted == flavour.encrypted, name  # an encrypted folder stays encrypted
         if report.quarantined is None:
+            assert not flavour.encrypted, name  # sealed bytes either open whole or are damage
             # Still valid JSON (a flipped bit inside a name or a string): loaded as it is, not reset.
             before, after = orjson.loads(damaged), orjson.loads((folder / "journal.json").read_bytes())
             for table, docs in before.items():
@@ -299,7 +301,7 @@ def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path) -> N
             assert report.quarantined.read_bytes() == damaged, name
             assert report.quarantine_reason, name
             assert report.newest_backup is not None, name
-            assert disk_module.decode(report.newest_backup.read_bytes()), name  # a backup is always readable
+            assert flavour.read(folder, report.newest_backup.read_bytes()), name  # a backup is always readable
             assert titles == [], name
         for extra in folder.glob("journal.json.damaged-*"):
             extra.unlink()
@@ -325,13 +327,15 @@ def test_read_only_folder_gives_a_clear_message(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o500  # left as the person set it
 
 
-def test_a_full_disk_at_quit_keeps_the_saves_in_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_at_quit_keeps_the_saves_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavour: Flavour
+) -> None:
     """Folding the log into journal.json on close needs room for a whole copy; without it nothing is lost."""
     folder = tmp_path / "journal"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.insert("setbacks", {"title": "before"})
     before = (folder / "journal.json").read_bytes()
-    s = Store(folder)
+    s = flavour.open(folder)
     s.insert("setbacks", {"title": "saved to the log"})
 
     def no_space(fd: int, data: object) -> int:
@@ -343,7 +347,7 @@ def test_a_full_disk_at_quit_keeps_the_saves_in_the_log(tmp_path: Path, monkeypa
     assert (folder / "journal.json").read_bytes() == before
     assert (folder / "journal.log").exists()
     assert not list(folder.glob(".journal-*"))
-    with Store(folder) as again:
+    with flavour.open(folder) as again:
         assert again.report.recovered_saves == 1
         assert [d["title"] for d in again.all("setbacks")] == ["before", "saved to the log"]
     assert not (folder / "journal.log").exists()

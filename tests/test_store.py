@@ -1,4 +1,4 @@
-"""The journal store: durable writes, privacy, one writer, damaged files moved aside."""
+"""The journal store: durable writes, privacy, one writer, damaged files moved aside; plain and encrypted."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError, read_journal_files
+from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError, open_codec, read_journal_files
 
-from .conftest import ROOT
+from .conftest import ROOT, TEST_PASSPHRASE, Flavour
 
 
 def test_insert_get_update_remove(store: Store) -> None:
@@ -25,8 +25,8 @@ def test_insert_get_update_remove(store: Store) -> None:
     assert store.all("setbacks") == []
 
 
-def test_batch_is_one_write(tmp_path: Path) -> None:
-    with Store(tmp_path / "j") as s:
+def test_batch_is_one_write(tmp_path: Path, flavour: Flavour) -> None:
+    with flavour.open(tmp_path / "j") as s:
         before = s._storage.writes  # type: ignore[union-attr]
         with s.batch():
             for i in range(5):
@@ -34,20 +34,20 @@ def test_batch_is_one_write(tmp_path: Path) -> None:
         assert s._storage.writes == before + 1  # type: ignore[union-attr]
 
 
-def test_data_survives_reopen(data_dir: Path) -> None:
-    with Store(data_dir) as s:
+def test_data_survives_reopen(data_dir: Path, flavour: Flavour) -> None:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "Rejected"})
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["Rejected"]
         assert s.schema_version == 1
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022])
-def test_private_permissions_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+def test_private_permissions_whatever_the_umask(tmp_path: Path, umask: int, flavour: Flavour) -> None:
     old = os.umask(umask)
     try:
         folder = tmp_path / "j"
-        with Store(folder) as s:
+        with flavour.open(folder) as s:
             s.insert("setbacks", {"title": "x"})
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         for path in folder.rglob("*"):
@@ -67,30 +67,30 @@ def test_symlinked_journal_is_refused(tmp_path: Path) -> None:
         Store(folder)
 
 
-def test_second_session_gets_a_clear_message(data_dir: Path) -> None:
-    with Store(data_dir):
+def test_second_session_gets_a_clear_message(data_dir: Path, flavour: Flavour) -> None:
+    with flavour.open(data_dir):
         with pytest.raises(JournalLocked) as info:
-            Store(data_dir)
+            flavour.open(data_dir)
         assert f"pid {os.getpid()}" in str(info.value)
         assert "another failforward session" in str(info.value)
-    with Store(data_dir):  # free again once the first one closed
+    with flavour.open(data_dir):  # free again once the first one closed
         pass
 
 
-def test_leftover_temp_files_are_removed(data_dir: Path) -> None:
-    with Store(data_dir) as s:
+def test_leftover_temp_files_are_removed(data_dir: Path, flavour: Flavour) -> None:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "x"})
     leftover = data_dir / ".journal-123-456.tmp"
     leftover.write_text("a plaintext copy")
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         assert not leftover.exists()
         assert s.report.removed_temp_files == 1
 
 
 def test_failed_write_leaves_file_identical_and_memory_consistent(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, flavour: Flavour
 ) -> None:
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "kept"})
         before = (data_dir / "journal.json").read_bytes()
 
@@ -107,63 +107,65 @@ def test_failed_write_leaves_file_identical_and_memory_consistent(
 
 
 @pytest.mark.parametrize("damage", [b"", b"[1, 2]", b'{"setbacks": {"1": {"title": "x"}', b"\x00" * 64])
-def test_damaged_journal_is_moved_aside_not_reset(data_dir: Path, damage: bytes) -> None:
-    with Store(data_dir) as s:
+def test_damaged_journal_is_moved_aside_not_reset(data_dir: Path, damage: bytes, flavour: Flavour) -> None:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "before"})
     (data_dir / "journal.json").write_bytes(damage)
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         moved = s.report.quarantined
         assert moved is not None and moved.read_bytes() == damage
         assert s.report.newest_backup is not None
-        assert orjson.loads(s.report.newest_backup.read_bytes())["setbacks"]["1"]["title"] == "before"
+        backup = flavour.read(data_dir, s.report.newest_backup.read_bytes())
+        assert backup["setbacks"]["1"]["title"] == "before"
         assert s.all("setbacks") == []
 
 
-def test_rolling_backups_are_kept_to_a_few(data_dir: Path) -> None:
+def test_rolling_backups_are_kept_to_a_few(data_dir: Path, flavour: Flavour) -> None:
     for i in range(8):
-        with Store(data_dir) as s:
+        with flavour.open(data_dir) as s:
             s.insert("checkins", {"rating": i})
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         assert 1 <= len(s.backups()) <= 5
 
 
-def test_newer_schema_is_refused(data_dir: Path) -> None:
+def test_newer_schema_is_refused(data_dir: Path, flavour: Flavour) -> None:
     data_dir.mkdir(mode=0o700)
-    (data_dir / "journal.json").write_bytes(orjson.dumps({"meta": {"1": {"schema": 99}}}))
+    (data_dir / "journal.json").write_bytes(flavour.encode({"meta": {"1": {"schema": 99}}}))
     with pytest.raises(JournalTooNew, match="newer failforward"):
-        Store(data_dir)
+        flavour.open(data_dir)
     # the lock was released on refusal
-    data_dir.joinpath("journal.json").write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}}))
-    with Store(data_dir):
+    data_dir.joinpath("journal.json").write_bytes(flavour.encode({"meta": {"1": {"schema": 1}}}))
+    with flavour.open(data_dir):
         pass
 
 
-def test_insert_many_is_one_write(tmp_path: Path) -> None:
-    with Store(tmp_path / "j") as s:
+def test_insert_many_is_one_write(tmp_path: Path, flavour: Flavour) -> None:
+    with flavour.open(tmp_path / "j") as s:
         before = s._storage.writes  # type: ignore[union-attr]
         ids = s.insert_many("checkins", [{"rating": i} for i in range(100)])
         assert s._storage.writes == before + 1  # type: ignore[union-attr]
         assert [s.get("checkins", i)["rating"] for i in ids[:3]] == [0, 1, 2]  # type: ignore[index]
 
 
-def test_restore_the_newest_backup_after_damage(data_dir: Path) -> None:
-    with Store(data_dir) as s:
+def test_restore_the_newest_backup_after_damage(data_dir: Path, flavour: Flavour) -> None:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "precious"})
     (data_dir / "journal.json").write_bytes(b"{ torn")
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
+        assert s.codec.encrypted == flavour.encrypted
         backup = s.report.newest_backup
         assert backup is not None and s.all("setbacks") == []
         s.restore(backup)
         assert [d["title"] for d in s.all("setbacks")] == ["precious"]
         s.insert("setbacks", {"title": "after"})
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["precious", "after"]
 
 
-def test_restore_refuses_a_bad_backup(data_dir: Path, tmp_path: Path) -> None:
+def test_restore_refuses_a_bad_backup(data_dir: Path, tmp_path: Path, flavour: Flavour) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(b"[]")
-    with Store(data_dir) as s:
+    with flavour.open(data_dir) as s:
         s.insert("setbacks", {"title": "kept"})
         with pytest.raises(StoreError, match="not a readable journal"):
             s.restore(bad)
@@ -207,7 +209,7 @@ def test_read_caches_always_match_the_tables(tmp_path: Path) -> None:
 
 def on_disk(folder: Path) -> dict:  # type: ignore[type-arg]
     """What a fresh reader finds in the folder: journal.json with the log's saves on top."""
-    loaded = read_journal_files(folder / "journal.json")
+    loaded = read_journal_files(folder / "journal.json", open_codec(folder, lambda: TEST_PASSPHRASE))
     assert loaded is not None
     return {name: table for name, table in loaded.data.items() if table}
 
@@ -216,7 +218,7 @@ def in_memory(s: Store) -> dict:  # type: ignore[type-arg]
     return {name: table for name, table in s._storage.read().items() if table}  # type: ignore[union-attr]
 
 
-def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
+def test_the_files_always_hold_what_memory_holds(tmp_path: Path, flavour: Flavour) -> None:
     """Random changes, batches, failures and reopenings: after each, a reader finds exactly the state in memory."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -238,7 +240,7 @@ def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
         folder = tmp_path / f"j{limit}-{abs(hash(tuple(plan)))}"
         original = store_module.LOG_LIMIT_MIN
         store_module.LOG_LIMIT_MIN = limit
-        s = Store(folder)
+        s = flavour.open(folder)
         try:
             for action, n in plan:
                 ids = [d["id"] for d in s.all("drafts")]
@@ -265,7 +267,7 @@ def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
                     assert not any(d.get("lost") for d in s.all("drafts"))
                 elif action == "reopen":
                     s.close()
-                    s = Store(folder)
+                    s = flavour.open(folder)
                 else:
                     s._storage.compact()  # type: ignore[union-attr]
                 assert on_disk(folder) == in_memory(s)
@@ -277,16 +279,16 @@ def test_the_files_always_hold_what_memory_holds(tmp_path: Path) -> None:
     check()
 
 
-def big_journal(folder: Path, n: int = 2000) -> None:
-    with Store(folder) as s:
+def big_journal(folder: Path, flavour: Flavour, n: int = 2000) -> None:
+    with flavour.open(folder) as s:
         s.insert_many("reflections", [{"setback_id": i % 50, "answers": {"a": "x" * 1500}} for i in range(n)])
 
 
-def test_a_save_writes_its_change_not_the_journal(tmp_path: Path) -> None:
+def test_a_save_writes_its_change_not_the_journal(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "j"
-    big_journal(folder)
+    big_journal(folder, flavour)
     journal = folder / "journal.json"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         before = journal.stat()
         doc = {"setback_id": 7, "answers": {"a": "a new answer " * 100}}
         new_id = s.insert("reflections", doc)
@@ -295,20 +297,20 @@ def test_a_save_writes_its_change_not_the_journal(tmp_path: Path) -> None:
         assert journal.stat().st_ino == before.st_ino and journal.stat().st_mtime_ns == before.st_mtime_ns
         assert len(log) < 2 * len(orjson.dumps(doc)) + 200  # two saves, a few KB: not the 3 MB journal
         assert s._storage.compactions == 0  # type: ignore[union-attr]
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert s.get("reflections", new_id)["answers"] == doc["answers"]  # type: ignore[index]
         assert s.get("reflections", 3)["answers"] == {"a": "changed"}  # type: ignore[index]
     assert not (folder / "journal.log").exists()
 
 
-def test_saves_of_a_session_that_never_closed_are_kept(tmp_path: Path) -> None:
+def test_saves_of_a_session_that_never_closed_are_kept(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "j"
-    big_journal(folder, 10)
+    big_journal(folder, flavour, 10)
     code = f"""
 import os
 from pathlib import Path
 from tui.store import Store
-s = Store(Path({str(folder)!r}))
+s = {flavour.store_source(folder)}
 for i in range(5):
     s.insert("setbacks", {{"title": f"saved {{i}}"}})
 s.update("reflections", 1, {{"answers": {{"a": "edited"}}}})
@@ -317,40 +319,41 @@ os._exit(0)  # no close: the saves are in the log only
 """
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
     assert (folder / "journal.log").exists()
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert s.report.recovered_saves == 7
         assert [d["title"] for d in s.all("setbacks")] == [f"saved {i}" for i in range(5)]
         assert s.get("reflections", 1)["answers"] == {"a": "edited"}  # type: ignore[index]
         assert s.get("reflections", 2) is None
         assert not (folder / "journal.log").exists()  # written into journal.json at once
-        assert orjson.loads(s.newest_backup().read_bytes())["setbacks"]["5"]["title"] == "saved 4"  # type: ignore[union-attr]
+        backup = flavour.read(folder, s.newest_backup().read_bytes())  # type: ignore[union-attr]
+        assert backup["setbacks"]["5"]["title"] == "saved 4"
 
 
-def test_a_log_that_journal_json_already_holds_is_never_applied_again(tmp_path: Path) -> None:
+def test_a_log_that_journal_json_already_holds_is_never_applied_again(tmp_path: Path, flavour: Flavour) -> None:
     """A crash between writing journal.json whole and removing the old log leaves a stale log."""
     folder = tmp_path / "j"
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         doc_id = s.insert("setbacks", {"title": "first"})
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.update("setbacks", doc_id, {"title": "second"})
         stale = (folder / "journal.log").read_bytes()
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.update("setbacks", doc_id, {"title": "third"})
     (folder / "journal.log").write_bytes(stale)
     os.chmod(folder / "journal.log", 0o600)
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert s.get("setbacks", doc_id)["title"] == "third"  # type: ignore[index]
         assert s.report.recovered_saves == 0
         s.insert("setbacks", {"title": "fourth"})
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["third", "fourth"]
 
 
-def crashed_with_log(folder: Path, saves: int) -> bytes:
+def crashed_with_log(folder: Path, saves: int, flavour: Flavour) -> bytes:
     """A journal whose last session saved ``saves`` times and then died; returns its log."""
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         s.insert("setbacks", {"title": "base"})
-    s = Store(folder)
+    s = flavour.open(folder)
     for i in range(saves):
         s.insert("setbacks", {"title": f"logged {i}"})
     log = (folder / "journal.log").read_bytes()
@@ -362,34 +365,37 @@ def crashed_with_log(folder: Path, saves: int) -> bytes:
 
 
 @pytest.mark.parametrize("tail", [b"3f2a", b"0000000", b"\x00" * 300, b'deadbeef {"setbacks": {"9": {"ti'])
-def test_a_torn_last_save_is_dropped_quietly(tmp_path: Path, tail: bytes) -> None:
+def test_a_torn_last_save_is_dropped_quietly(tmp_path: Path, tail: bytes, flavour: Flavour) -> None:
     folder = tmp_path / "j"
-    log = crashed_with_log(folder, 3)
+    log = crashed_with_log(folder, 3, flavour)
     (folder / "journal.log").write_bytes(log + tail)
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["base", "logged 0", "logged 1", "logged 2"]
         assert s.report.damaged_log is None and s.report.quarantined is None
 
 
-def test_damage_in_the_middle_of_the_log_is_reported_and_kept(tmp_path: Path) -> None:
+def test_damage_in_the_middle_of_the_log_is_reported_and_kept(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "j"
-    log = crashed_with_log(folder, 3)
+    log = crashed_with_log(folder, 3, flavour)
     lines = log.split(b"\n")
-    lines[2] = lines[2].replace(b"logged 1", b"logged X")  # the second save no longer matches its checksum
+    if flavour.encrypted:  # the second save no longer matches its checksum
+        lines[2] = lines[2][:40] + bytes([lines[2][40] ^ 1]) + lines[2][41:]
+    else:
+        lines[2] = lines[2].replace(b"logged 1", b"logged X")
     damaged = b"\n".join(lines)
     (folder / "journal.log").write_bytes(damaged)
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["base", "logged 0"]
         copy = s.report.damaged_log
         assert copy is not None and copy.read_bytes() == damaged
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
 
 
-def test_a_damaged_journal_takes_its_log_aside_with_it(tmp_path: Path) -> None:
+def test_a_damaged_journal_takes_its_log_aside_with_it(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "j"
-    log = crashed_with_log(folder, 2)
+    log = crashed_with_log(folder, 2, flavour)
     (folder / "journal.json").write_bytes(b"{ torn")
-    with Store(folder) as s:
+    with flavour.open(folder) as s:
         assert s.report.quarantined is not None
         assert s.all("setbacks") == []
     moved = list(folder.glob("journal.log.damaged-*"))
@@ -397,7 +403,7 @@ def test_a_damaged_journal_takes_its_log_aside_with_it(tmp_path: Path) -> None:
 
 
 def test_a_reader_never_sees_half_a_state_while_a_session_saves(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavour: Flavour
 ) -> None:
     """Export reads without the lock while saves append and journal.json is rewritten whole."""
     import threading
@@ -406,7 +412,7 @@ def test_a_reader_never_sees_half_a_state_while_a_session_saves(
 
     monkeypatch.setattr(store_module, "LOG_LIMIT_MIN", 2000)  # rewrite journal.json every few saves
     folder = tmp_path / "j"
-    s = Store(folder)
+    s = flavour.open(folder)
     s.insert("checkins", {"n": 0})
     done = threading.Event()
 
@@ -433,10 +439,10 @@ def test_a_reader_never_sees_half_a_state_while_a_session_saves(
     assert sorted(d["n"] for d in on_disk(folder)["checkins"].values()) == list(range(400))
 
 
-def test_nothing_is_written_after_close(tmp_path: Path) -> None:
+def test_nothing_is_written_after_close(tmp_path: Path, flavour: Flavour) -> None:
     """A late write (a draft as the app quits) must never touch a journal another session may hold."""
     folder = tmp_path / "j"
-    s = Store(folder)
+    s = flavour.open(folder)
     s.insert("setbacks", {"title": "kept"})
     s.close()
     before = (folder / "journal.json").read_bytes()
@@ -445,7 +451,7 @@ def test_nothing_is_written_after_close(tmp_path: Path) -> None:
     s.close()  # twice is fine
     assert (folder / "journal.json").read_bytes() == before
     assert not (folder / "journal.log").exists()
-    with Store(folder) as again:
+    with flavour.open(folder) as again:
         assert [d["title"] for d in again.all("setbacks")] == ["kept"]
 
 

@@ -1,7 +1,8 @@
 """The domain service: the one door to the journal.
 
 :class:`Workbook` is what the screens, the app and the command line talk to:
-it opens a journal (for a session, or as a read-only copy), validates and
+it opens a journal (for a session, or as a read-only copy; an encrypted one
+with its passphrase), validates and
 cleans what is typed (once), keeps answers to fields a chapter no longer has,
 turns checklist items into action items, groups each save into one durable
 write, and says what happened on opening (damage found, saves recovered).
@@ -50,14 +51,19 @@ from tui.records import (
 )
 from tui.sanitize import clean_text, clean_value
 from tui.store import (
+    Damaged,
     JournalLocked,
     JournalLost,
     JournalTooNew,
     NoJournal,
     OpenReport,
+    Passphrase,
+    PassphraseNeeded,
     SaveError,
     Store,
     StoreError,
+    WrongPassphrase,
+    is_encrypted_folder,
     load_journal,
     read_copy,
 )
@@ -68,6 +74,7 @@ __all__ = [
     "ActionItem",
     "ChapterSession",
     "CheckIn",
+    "Damaged",
     "Draft",
     "EarlierAnswer",
     "InvalidAnswers",
@@ -77,6 +84,8 @@ __all__ = [
     "JournalTooNew",
     "NoJournal",
     "OpenReport",
+    "Passphrase",
+    "PassphraseNeeded",
     "Progress",
     "Reflection",
     "SaveError",
@@ -88,6 +97,7 @@ __all__ = [
     "TrashedSetback",
     "ValidationResult",
     "Workbook",
+    "WrongPassphrase",
     "format_value",
     "is_empty",
     "parse_date",
@@ -162,22 +172,39 @@ class Workbook:
     # -- opening and closing ---------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
+    def open(
+        cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now, *, passphrase: Passphrase | None = None
+    ) -> Workbook:
         """The journal in ``folder``, opened for this session (it holds the folder's lock until closed).
 
-        Raises ``JournalLocked`` when another session has it, ``JournalTooNew``
-        and ``StoreError`` (with a one-line message) when it cannot be opened.
+        ``passphrase`` is called when the journal is encrypted. Raises
+        ``JournalLocked`` when another session has it, ``PassphraseNeeded``
+        and ``WrongPassphrase`` (nothing changed), ``JournalTooNew`` and
+        ``StoreError`` (with a one-line message) when it cannot be opened.
         """
-        return cls(Store(folder), chapters, clock)
+        return cls(Store(folder, passphrase=passphrase), chapters, clock)
 
     @classmethod
-    def read_only(cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
+    def read_only(
+        cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now, *, passphrase: Passphrase | None = None
+    ) -> Workbook:
         """An in-memory copy of the journal in ``folder``, read without the lock (changes stay in memory).
 
         Works while a session has the journal open. Raises ``NoJournal`` when
-        there is no journal yet, ``StoreError`` when it cannot be read.
+        there is no journal yet, ``StoreError`` when it cannot be read (or
+        its passphrase is needed or wrong).
         """
-        return cls(read_copy(folder), chapters, clock)
+        return cls(read_copy(folder, passphrase), chapters, clock)
+
+    @staticmethod
+    def is_encrypted(folder: Path) -> bool:
+        """Whether opening the journal in ``folder`` asks for a passphrase (so a prompt can come first)."""
+        return is_encrypted_folder(folder)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether this journal is written encrypted."""
+        return self.store.codec.encrypted
 
     @classmethod
     def in_memory(cls, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
@@ -185,12 +212,13 @@ class Workbook:
         return cls(Store(None), chapters, clock)
 
     @staticmethod
-    def snapshot(folder: Path) -> Snapshot:
-        """The journal's saved state as a backup would hold it (an open session's logged saves included)."""
-        from tui.store import encode
+    def snapshot(folder: Path, passphrase: Passphrase | None = None) -> Snapshot:
+        """The journal's saved state as a backup would hold it (an open session's logged saves included).
 
-        loaded = load_journal(folder)
-        raw = encode(loaded.data) if loaded.saves else loaded.raw
+        An encrypted journal's snapshot is sealed with its key, as its backups are.
+        """
+        loaded = load_journal(folder, passphrase)
+        raw = loaded.codec.encode(loaded.data) if loaded.saves else loaded.raw
         return Snapshot(raw, len(loaded.data.get(SETBACKS, {})))
 
     def close(self) -> None:

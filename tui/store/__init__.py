@@ -4,7 +4,9 @@ One concern a module:
 
 * :mod:`tui.store.errors`: the errors, each with a message for the person.
 * :mod:`tui.store.private`: private files (atomic, durable, mode 0600) and folders (0700).
-* :mod:`tui.store.disk`: the on-disk format: the journal file, the log of saves, reading both.
+* :mod:`tui.store.crypto`: encryption's primitives: the key from the passphrase (Argon2id), sealed pieces (AES-GCM).
+* :mod:`tui.store.disk`: the on-disk format: the journal file, the log of saves, reading both, through a codec.
+* :mod:`tui.store.sealed`: the encrypted codec, and which codec a journal folder needs.
 * :mod:`tui.store.storage`: TinyDB's storage: the data in memory, each change written durably.
 * :mod:`tui.store.journal`: the :class:`Store`: a journal folder opened for a session.
 
@@ -12,27 +14,50 @@ Only the services above (the Workbook, export, settings) import this package;
 nothing here imports Textual.
 """
 
-from tui.store.disk import Loaded, decode, encode, read_journal_files
-from tui.store.errors import JournalLocked, JournalLost, JournalTooNew, NoJournal, SaveError, StoreError
+from tui.store.crypto import KdfParams, calibrate
+from tui.store.disk import PLAIN, Codec, Loaded, decode, encode, read_journal_files
+from tui.store.errors import (
+    Damaged,
+    JournalLocked,
+    JournalLost,
+    JournalTooNew,
+    NoJournal,
+    PassphraseNeeded,
+    SaveError,
+    StoreError,
+    WrongPassphrase,
+)
 from tui.store.journal import SCHEMA_VERSION, TABLES, OpenReport, Store, load_journal, read_copy
 from tui.store.private import ensure_private_dir, write_private
+from tui.store.sealed import EncryptedCodec, Passphrase, is_encrypted_folder, open_codec
 
 __all__ = [
+    "PLAIN",
     "SCHEMA_VERSION",
     "TABLES",
+    "Codec",
+    "Damaged",
+    "EncryptedCodec",
     "JournalLocked",
     "JournalLost",
     "JournalTooNew",
+    "KdfParams",
     "Loaded",
     "NoJournal",
     "OpenReport",
+    "Passphrase",
+    "PassphraseNeeded",
     "SaveError",
     "Store",
     "StoreError",
+    "WrongPassphrase",
+    "calibrate",
     "decode",
     "encode",
     "ensure_private_dir",
+    "is_encrypted_folder",
     "load_journal",
+    "open_codec",
     "read_copy",
     "read_journal_files",
     "write_private",

@@ -3,18 +3,22 @@
 Serialization lives here alone: :func:`encode` and :func:`decode` for the
 journal file, :func:`log_header`, :func:`log_line` and :func:`parse_log_line`
 for the log, and :func:`read_journal_files`, which reads both into one state.
+A :class:`Codec` is the seam between the two formats: :data:`PLAIN` writes
+exactly these bytes, :class:`tui.store.sealed.EncryptedCodec` seals them.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
-from tui.locations import LOG_FILE
+from tui.locations import BACKUP_DIR, LOG_FILE
+from tui.store.crypto import is_encrypted
+from tui.store.errors import PassphraseNeeded
 
 
 def encode(data: dict[str, Any]) -> bytes:
@@ -51,18 +55,34 @@ def log_header(token: str) -> bytes:
 
 
 def log_line(changes: dict[str, dict[str, Any]]) -> bytes:
-    body = orjson.dumps(changes)
+    return checksummed(orjson.dumps(changes))
+
+
+def checksummed(body: bytes) -> bytes:
+    """A log line: the CRC-32 of ``body`` in hex, a space, ``body`` (which holds no newline), a newline."""
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
-def parse_log_line(line: bytes) -> dict[str, dict[str, Any]] | None:
-    """One record of the log, or None when the line is torn or damaged."""
+def checked_body(line: bytes) -> bytes | None:
+    """What a log line holds after its checksum, or None when the checksum does not match."""
     if len(line) < 10 or line[8:9] != b" ":
         return None
     body = line[9:]
     try:
-        if int(line[:8], 16) != zlib.crc32(body):
-            return None
+        return body if int(line[:8], 16) == zlib.crc32(body) else None
+    except ValueError:
+        return None
+
+
+def parse_log_line(line: bytes) -> dict[str, dict[str, Any]] | None:
+    """One record of the log, or None when the line is torn or damaged."""
+    body = checked_body(line)
+    return None if body is None else parse_changes(body)
+
+
+def parse_changes(body: bytes) -> dict[str, dict[str, Any]] | None:
+    """A log record's changes (table -> id -> record, None for removed), or None when it is not one."""
+    try:
         changes = orjson.loads(body)
     except ValueError:
         return None
@@ -72,6 +92,69 @@ def parse_log_line(line: bytes) -> dict[str, dict[str, Any]] | None:
         if not isinstance(docs, dict) or not all(doc is None or isinstance(doc, dict) for doc in docs.values()):
             return None
     return changes
+
+
+class Codec(Protocol):
+    """How the journal's bytes are written and read: plain, or sealed with the journal's key.
+
+    ``token`` is journal.json's name for itself, which its log carries; ``index``
+    is a record's place in the log. The plain format ignores both; the
+    encrypted one binds them to each record, so a record opens only in its own
+    place in its own log.
+    """
+
+    encrypted: bool
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        """journal.json's bytes."""
+        ...
+
+    def decode(self, raw: bytes) -> dict[str, Any]:
+        """The journal from journal.json's bytes; raises ValueError (``Damaged`` too) when damaged."""
+        ...
+
+    def log_header(self, token: str) -> bytes:
+        """The log's first line, naming the journal file it continues."""
+        ...
+
+    def log_line(self, changes: dict[str, dict[str, Any]], token: str, index: int) -> bytes:
+        """One save, as a line of the log."""
+        ...
+
+    def parse_log_line(self, line: bytes, token: str, index: int) -> dict[str, dict[str, Any]] | None:
+        """One save from a line of the log; None when the line is torn or damaged."""
+        ...
+
+
+class PlainCodec:
+    """The journal as plain JSON: the bytes failforward has always written."""
+
+    encrypted = False
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        return encode(data)
+
+    def decode(self, raw: bytes) -> dict[str, Any]:
+        if is_encrypted(raw):  # never taken for a damaged plain journal: never moved aside for it
+            raise PassphraseNeeded("this journal is encrypted: it needs its passphrase")
+        return decode(raw)
+
+    def log_header(self, token: str) -> bytes:
+        return log_header(token)
+
+    def log_line(self, changes: dict[str, dict[str, Any]], token: str, index: int) -> bytes:
+        return log_line(changes)
+
+    def parse_log_line(self, line: bytes, token: str, index: int) -> dict[str, dict[str, Any]] | None:
+        return parse_log_line(line)
+
+
+PLAIN = PlainCodec()
+
+
+def backup_paths(folder: Path) -> list[Path]:
+    """The rolling backups in a journal folder, oldest first."""
+    return sorted((folder / BACKUP_DIR).glob("journal-*.json"))
 
 
 def apply_changes(data: dict[str, Any], changes: dict[str, dict[str, Any]]) -> None:
@@ -93,7 +176,8 @@ class Loaded:
     token: str | None  # journal.json's name for itself, carried by the log that continues it
     log: str = "none"  # "none", "current" (it continues this journal.json) or "stale" (already included)
     saves: int = 0  # saves replayed from the log
-    damaged_after: int | None = None  # a damaged record, with good ones after it, followed this many saves
+    damaged_after: int | None = None  # a damaged record (a finished line that fails its check) followed this many saves
+    codec: Codec = field(default=PLAIN, repr=False)  # how it was read, and how to write it again
 
 
 BASE_KEY = "_base"  # journal.json's own entry: {"1": {"token": ...}}, not a table
@@ -105,14 +189,16 @@ def split_token(data: dict[str, Any]) -> str | None:
     return token if isinstance(token, str) and token.isalnum() else None
 
 
-def read_journal_files(path: Path) -> Loaded | None:
-    """Read the journal at ``path`` and its log; None when there is no journal file.
+def read_journal_files(path: Path, codec: Codec = PLAIN) -> Loaded | None:
+    """Read the journal at ``path`` and its log through ``codec``; None when there is no journal file.
 
     The log is read before the journal file: if a session writes a new journal
     file in between, the log no longer matches it and both are read again, so
     this never mixes two moments even while a session is saving. Raises
     OSError when a file cannot be read and ValueError when journal.json is not
-    a journal.
+    a journal (``Damaged`` for encrypted bytes that fail their check); a
+    ``StoreError`` that is not a ValueError (a wrong passphrase, a journal
+    that needs one) means nothing was read and nothing is damaged.
     """
     log_path = path.with_name(LOG_FILE)
     loaded: Loaded | None = None
@@ -125,13 +211,13 @@ def read_journal_files(path: Path) -> Loaded | None:
             raw = path.read_bytes()
         except FileNotFoundError:
             return None
-        data = decode(raw)
+        data = codec.decode(raw)
         token = split_token(data)
-        loaded = Loaded(data, raw, token)
+        loaded = Loaded(data, raw, token, codec=codec)
         if log is None:
             return loaded
         header, _, body = log.partition(b"\n")
-        if token is None or header + b"\n" != log_header(token):
+        if token is None or header + b"\n" != codec.log_header(token):
             loaded.log = "stale"
             # A session may have written journal.json between the two reads: look again if so.
             try:
@@ -141,12 +227,13 @@ def read_journal_files(path: Path) -> Loaded | None:
                 return None
             continue
         loaded.log = "current"
+        # Each save is appended whole, its newline last: a crash leaves at most an unfinished
+        # last line, which is dropped. A finished line that fails its check is damage, wherever it is.
         lines = body.split(b"\n")
-        for number, line in enumerate(lines[:-1]):  # the part after the last newline is a torn write
-            changes = parse_log_line(line)
+        for number, line in enumerate(lines[:-1]):
+            changes = codec.parse_log_line(line, token, number)
             if changes is None:
-                if any(parse_log_line(later) is not None for later in lines[number + 1 : -1]):
-                    loaded.damaged_after = loaded.saves
+                loaded.damaged_after = loaded.saves
                 break
             apply_changes(data, changes)
             loaded.saves += 1

@@ -29,3 +29,23 @@ class JournalLost(SaveError):
     Nothing more is written there; what this session holds stays in memory
     until it is written whole to a folder the person chooses (Store.rescue).
     """
+
+
+class Damaged(StoreError, ValueError):
+    """Encrypted bytes that fail their integrity check: damaged or altered, never decrypted into garbage.
+
+    Also a ValueError, as every other unreadable journal file is: whatever
+    moves a damaged journal aside (or reports it as damaged) treats this one
+    the same way.
+    """
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open this journal; nothing was read or changed."""
+
+    def __init__(self, message: str = "wrong passphrase") -> None:
+        super().__init__(message)
+
+
+class PassphraseNeeded(StoreError):
+    """The journal is encrypted and no passphrase was given; nothing was read or changed."""

@@ -1,6 +1,8 @@
 """The Store: a journal folder opened for this session.
 
-Opening takes the folder's lock (one writer), removes leftover temp files,
+Opening takes the folder's lock (one writer), finds the journal's format
+(plain, or encrypted: then it asks for the passphrase before changing
+anything), removes leftover temp files,
 folds in saves left in the log by a session that died, moves a damaged file
 aside rather than resetting it, keeps rolling backups and runs the schema's
 migrations. Every access holds one re-entrant lock, and per-table read caches
@@ -24,9 +26,10 @@ from typing import Any, Self
 from filelock import FileLock, Timeout
 
 from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE, LOG_FILE
-from tui.store.disk import Loaded, decode, read_journal_files, split_token
+from tui.store.disk import PLAIN, Codec, Loaded, backup_paths, read_journal_files, split_token
 from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
 from tui.store.private import TEMP_PREFIX, TEMP_SUFFIX, check_private_file, ensure_private_dir, reason, write_private
+from tui.store.sealed import Passphrase, open_codec
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
 
 SCHEMA_VERSION = 1
@@ -85,9 +88,22 @@ class Store:
     """
 
     def __init__(
-        self, folder: Path | None, *, clock: Callable[[], float] = time.time, data: dict[str, Any] | None = None
+        self,
+        folder: Path | None,
+        *,
+        clock: Callable[[], float] = time.time,
+        data: dict[str, Any] | None = None,
+        codec: Codec | None = None,
+        passphrase: Passphrase | None = None,
     ) -> None:
-        """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None."""
+        """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None.
+
+        The folder's own format decides how it is read and written: an
+        encrypted journal calls ``passphrase`` (and raises ``PassphraseNeeded``
+        without one, ``WrongPassphrase`` when it does not fit, with the lock
+        released and nothing on disk changed). ``codec`` overrides that, for
+        a journal that is to start encrypted (``EncryptedCodec.create``).
+        """
         self.lock = threading.RLock()
         self.version = 0  # counts changes to any table
         self._versions: dict[str, int] = {}  # counts changes per table; the read caches are per table version
@@ -99,13 +115,14 @@ class Store:
         self.clock = clock
         self.report = OpenReport()
         self._file_lock: FileLock | None = None
+        self.codec: Codec = codec or PLAIN  # how the files are written: plain or sealed
         if folder is None:
             self._storage: DurableStorage | MemoryStorage = MemoryStorage()
             if data is not None:
                 self._storage.write(data)
             self.db = JournalDB(storage=lambda: self._storage)
         else:
-            self._open_folder(Path(folder))
+            self._open_folder(Path(folder), codec, passphrase)
         self._migrate()
 
     # -- opening ---------------------------------------------------------
@@ -114,16 +131,17 @@ class Store:
     def path(self) -> Path | None:
         return None if self.folder is None else Path(self.folder) / DB_FILE
 
-    def _open_folder(self, folder: Path) -> None:
+    def _open_folder(self, folder: Path, codec: Codec | None, passphrase: Passphrase | None) -> None:
         ensure_private_dir(folder)
         self._acquire_lock(folder)
         try:
             path = folder / DB_FILE
             check_private_file(path)
             check_private_file(folder / LOG_FILE)
+            self.codec = codec or open_codec(folder, passphrase)  # first: a wrong passphrase changes nothing
             self.report.removed_temp_files = self._remove_temp_files(folder)
             loaded = self._load(path)
-            self._storage = DurableStorage(path, loaded)
+            self._storage = DurableStorage(path, loaded, self.codec)
             on_disk = None if loaded is None else loaded.raw
             if self._storage.pending_saves:
                 self.report.recovered_saves = self._storage.pending_saves
@@ -180,10 +198,10 @@ class Store:
 
     def _load(self, path: Path) -> Loaded | None:
         try:
-            loaded = read_journal_files(path)
+            loaded = read_journal_files(path, self.codec)
         except OSError as exc:
             raise StoreError(f"cannot read the journal {path}: {reason(exc)}") from exc
-        except ValueError as exc:
+        except ValueError as exc:  # Damaged too; a wrong passphrase is no ValueError and moves nothing
             self._quarantine(path, str(exc).splitlines()[0] if str(exc) else "unreadable")
             return None
         if loaded is not None and loaded.damaged_after is not None:
@@ -228,7 +246,7 @@ class Store:
         """Rolling backups, oldest first."""
         if self.folder is None:
             return []
-        return sorted((Path(self.folder) / BACKUP_DIR).glob("journal-*.json"))
+        return backup_paths(Path(self.folder))
 
     def newest_backup(self) -> Path | None:
         found = self.backups()
@@ -455,9 +473,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot read the backup {backup}: {reason(exc)}") from exc
         try:
-            data = decode(raw)
+            data = self.codec.decode(raw)
         except ValueError as exc:
             raise StoreError(f"the backup {backup} is not a readable journal: {exc}") from exc
+        except StoreError as exc:  # sealed with another passphrase, or encrypted when this journal is not
+            raise StoreError(f"the backup {backup} cannot be opened: {exc}") from exc
         split_token(data)
         if self._storage.pending_saves:
             self._storage.compact()  # the backup of the current state below is then complete
@@ -554,20 +574,22 @@ class Store:
         self.close()
 
 
-def load_journal(folder: Path) -> Loaded:
+def load_journal(folder: Path, passphrase: Passphrase | None = None) -> Loaded:
     """The journal in ``folder`` as files hold it (journal.json with journal.log's saves), read without the lock.
 
     journal.json is only ever replaced whole, and journal.log (the saves since)
     is read first and applied only if it continues that very journal.json, so
     this is always one complete saved state, even while a failforward session
-    is saving. Nothing in ``folder`` is created or changed.
+    is saving. Nothing in ``folder`` is created or changed. ``passphrase`` is
+    asked for when the journal is encrypted (as :class:`Store` does).
 
     Raises :class:`NoJournal` when there is no journal file and
-    :class:`StoreError` when it cannot be read or is damaged.
+    :class:`StoreError` when it cannot be read or is damaged, or its passphrase is needed or wrong.
     """
     path = Path(folder) / DB_FILE
+    codec = open_codec(Path(folder), passphrase)
     try:
-        loaded = read_journal_files(path)
+        loaded = read_journal_files(path, codec)
     except OSError as exc:
         raise StoreError(f"cannot read the journal {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
@@ -580,10 +602,11 @@ def load_journal(folder: Path) -> Loaded:
     return loaded
 
 
-def read_copy(folder: Path) -> Store:
+def read_copy(folder: Path, passphrase: Passphrase | None = None) -> Store:
     """An in-memory copy of the journal in ``folder`` (see :func:`load_journal`); changes stay in memory.
 
     Raises what :func:`load_journal` raises, and ``JournalTooNew`` when a newer
     failforward wrote the journal.
     """
-    return Store(None, data=load_journal(folder).data)  # refuses a newer schema, migrates an older one (in memory)
+    loaded = load_journal(folder, passphrase)
+    return Store(None, data=loaded.data, codec=loaded.codec)  # refuses a newer schema, migrates an older one

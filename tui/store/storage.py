@@ -22,7 +22,7 @@ from tinydb.table import Table
 
 from tui.locations import LOG_FILE
 from tui.store import disk
-from tui.store.disk import BASE_KEY, Loaded, encode, log_header, log_line, read_journal_files
+from tui.store.disk import BASE_KEY, PLAIN, Codec, Loaded, read_journal_files
 from tui.store.errors import JournalLost, SaveError
 from tui.store.private import reason, write_all, write_private
 
@@ -32,11 +32,13 @@ class DurableStorage(Storage):
 
     A change whose records were named with :meth:`touch` is appended to the log;
     any other change (a table dropped, a restore, a migration) writes the whole
-    journal file, as does a log grown past its limit.
+    journal file, as does a log grown past its limit. Every byte goes through
+    ``codec``: plain, or sealed with the journal's key.
     """
 
-    def __init__(self, path: Path, loaded: Loaded | None = None) -> None:
+    def __init__(self, path: Path, loaded: Loaded | None = None, codec: Codec = PLAIN) -> None:
         self.path = Path(path)
+        self.codec = codec
         self.log_path = self.path.with_name(LOG_FILE)
         self._batch = 0
         self._dirty = False
@@ -46,6 +48,7 @@ class DurableStorage(Storage):
         self._log_fd = -1
         self._log_size: int | None = None  # bytes in a log this session started; None: no usable log
         self._log_saves = 0  # saves in the log that journal.json does not have yet
+        self._log_lines = 0  # records in the log this session started (the next one's place)
         self._log_broken = False  # a failed append: the log is not trusted again, the next save compacts
         self._closed = False
         self.lost: str | None = None  # why the journal on disk is no longer ours (JournalLost), if it is not
@@ -72,7 +75,7 @@ class DurableStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
-            loaded = read_journal_files(self.path)
+            loaded = read_journal_files(self.path, self.codec)
             if loaded is None and self._journal_id is not None:
                 # The journal this session opened is gone: never carry on as if it were empty.
                 self.lost = f"not saved: the journal file {self.path} is gone"
@@ -169,9 +172,10 @@ class DurableStorage(Storage):
         self.writes += 1
 
     def _append(self, changes: dict[str, dict[str, Any]]) -> None:
-        line = log_line(changes)
         if self._log_fd < 0:
             self._start_log()
+        assert self._token is not None
+        line = self.codec.log_line(changes, self._token, self._log_lines)
         start = self._log_size
         assert start is not None
         try:
@@ -184,17 +188,19 @@ class DurableStorage(Storage):
             self._close_log()
             raise SaveError(f"not saved: {reason(exc)} ({self.log_path.name})") from exc
         self._log_size = start + len(line)
+        self._log_lines += 1
         self._log_saves += 1
 
     def _start_log(self) -> None:
         assert self._token is not None
-        header = log_header(self._token)
+        header = self.codec.log_header(self._token)
         write_private(self.log_path, header)
         try:
             self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
             raise SaveError(f"not saved: {reason(exc)} ({self.log_path.name})") from exc
         self._log_size = len(header)
+        self._log_lines = 0
 
     def _close_log(self) -> None:
         if self._log_fd >= 0:
@@ -237,7 +243,7 @@ class DurableStorage(Storage):
         data = self.read()
         assert data is not None
         token = secrets.token_hex(8)
-        payload = encode({**data, BASE_KEY: {"1": {"token": token}}})
+        payload = self.codec.encode({**data, BASE_KEY: {"1": {"token": token}}})
         write_private(self.path, payload)
         self._journal_id = _identity(self.path)  # the new file, put in place by this session
         # journal.json now holds every save; the old log names the old token and is never applied again.
