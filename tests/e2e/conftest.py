@@ -68,6 +68,7 @@ def app_command(
     env = {"TERM": term}
     if config_dir is not None:
         env["FAILFORWARD_CONFIG_DIR"] = str(config_dir)
+        env["FAILFORWARD_STATE_DIR"] = str(config_dir.with_name("state"))
     env.update(extra_env or {})
     words = ["env", *(f"-u{name}" for name in UNSET)]
     words += [f"{k}={v}" for k, v in env.items()]

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,12 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from filelock import FileLock, Timeout
-
-from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE, LOG_FILE
+from tui.locations import BACKUP_DIR, DB_FILE, LOG_FILE
 from tui.store.disk import Loaded, decode, read_journal_files, split_token
-from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
-from tui.store.private import TEMP_PREFIX, TEMP_SUFFIX, check_private_file, ensure_private_dir, reason, write_private
+from tui.store.errors import JournalTooNew, NoJournal, SaveError, StoreError
+from tui.store.lock import FolderLock
+from tui.store.private import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    check_private_file,
+    check_writable,
+    ensure_private_dir,
+    reason,
+    write_private,
+)
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
 
 SCHEMA_VERSION = 1
@@ -98,7 +103,7 @@ class Store:
         self.folder = folder
         self.clock = clock
         self.report = OpenReport()
-        self._file_lock: FileLock | None = None
+        self._file_lock: FolderLock | None = None
         if folder is None:
             self._storage: DurableStorage | MemoryStorage = MemoryStorage()
             if data is not None:
@@ -137,37 +142,10 @@ class Store:
             raise
 
     def _acquire_lock(self, folder: Path) -> None:
-        lock_path = folder / LOCK_FILE
-        owner_path = folder / (LOCK_FILE + ".owner")
-        check_private_file(lock_path)
-        lock = FileLock(lock_path, timeout=0, mode=0o600)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise JournalLocked(
-                f"this journal is open in another failforward session ({self._owner(owner_path)}); "
-                "close that one first, or choose another journal with --data-dir"
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                f"cannot open the journal in {folder}: {reason(exc)} (is the folder writable by you?)"
-            ) from exc
+        lock = FolderLock(folder)
+        lock.acquire()
         self._file_lock = lock
-        info = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "since": time.strftime("%Y-%m-%d %H:%M"),
-        }
-        with contextlib.suppress(OSError, SaveError):
-            write_private(owner_path, json.dumps(info).encode())
-
-    @staticmethod
-    def _owner(owner_path: Path) -> str:
-        try:
-            info = json.loads(owner_path.read_text())
-            return f"pid {info['pid']} on {info['host']}, since {info['since']}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return "owner unknown"
+        check_writable(folder)  # the lock no longer lives here: learn now, not at the first save, if it is read-only
 
     @staticmethod
     def _remove_temp_files(folder: Path) -> int:
@@ -483,9 +461,7 @@ class Store:
         with contextlib.suppress(Exception):
             if hasattr(self, "db"):
                 self.db.close()
-        if self._file_lock is not None and self.folder is not None:
-            with contextlib.suppress(OSError):
-                (Path(self.folder) / (LOCK_FILE + ".owner")).unlink()
+        if self._file_lock is not None:
             self._file_lock.release()
             self._file_lock = None
 
