@@ -1,4 +1,4 @@
-"""The journal's lock is this machine's own: never in the data folder a sync tool copies, never blocked from elsewhere."""
+"""The journal's lock is this machine's own: never in the data folder a sync tool copies, never blocked from afar."""
 
 from __future__ import annotations
 

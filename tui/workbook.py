@@ -49,12 +49,14 @@ from tui.sanitize import clean_text, clean_value
 from tui.store import (
     JournalLocked,
     JournalTooNew,
+    MergeResult,
     NoJournal,
     OpenReport,
     SaveError,
     Store,
     StoreError,
     load_journal,
+    merge_journal_files,
     read_copy,
 )
 
@@ -70,6 +72,7 @@ __all__ = [
     "InvalidSetback",
     "JournalLocked",
     "JournalTooNew",
+    "MergeResult",
     "NoJournal",
     "OpenReport",
     "Progress",
@@ -186,6 +189,16 @@ class Workbook:
         loaded = load_journal(folder)
         raw = encode(loaded.data) if loaded.saves else loaded.raw
         return Snapshot(raw, len(loaded.data.get(SETBACKS, {})))
+
+    @staticmethod
+    def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
+        """Merge two journal files that changed apart from ``base`` into ``ours`` (git's merge driver).
+
+        Nothing either side wrote is dropped: an answer changed on both keeps
+        ours in place and theirs in the journal's conflicts table. Raises
+        StoreError (JournalTooNew for a newer schema), and ``ours`` is then unchanged.
+        """
+        return merge_journal_files(base, ours, theirs, found=_now().isoformat(timespec="seconds"))
 
     def close(self) -> None:
         """Write what the log holds into the journal file and let the journal go."""

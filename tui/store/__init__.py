@@ -6,6 +6,9 @@ One concern a module:
 * :mod:`tui.store.private`: private files (atomic, durable, mode 0600) and folders (0700).
 * :mod:`tui.store.disk`: the on-disk format: the journal file, the log of saves, reading both.
 * :mod:`tui.store.storage`: TinyDB's storage: the data in memory, each change written durably.
+* :mod:`tui.store.lock`: the one-writer lock, kept on this machine, never in the data folder.
+* :mod:`tui.store.merge`: the three-way merge of two journals that changed apart (pure).
+* :mod:`tui.store.sync`: git's three versions and sync tools' conflict copies, merged.
 * :mod:`tui.store.journal`: the :class:`Store`: a journal folder opened for a session.
 
 Only the services above (the Workbook, export, settings) import this package;
@@ -14,8 +17,19 @@ nothing here imports Textual.
 
 from tui.store.disk import Loaded, decode, encode, read_journal_files
 from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
-from tui.store.journal import SCHEMA_VERSION, TABLES, OpenReport, Store, load_journal, read_copy
+from tui.store.journal import (
+    SCHEMA_VERSION,
+    TABLES,
+    OpenReport,
+    Store,
+    load_journal,
+    merge_journal_files,
+    read_copy,
+    upgrade,
+)
+from tui.store.merge import MergeResult
 from tui.store.private import ensure_private_dir, write_private
+from tui.store.sync import MergedCopy, UnmergedCopy
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -23,16 +37,21 @@ __all__ = [
     "JournalLocked",
     "JournalTooNew",
     "Loaded",
+    "MergeResult",
+    "MergedCopy",
     "NoJournal",
     "OpenReport",
     "SaveError",
     "Store",
     "StoreError",
+    "UnmergedCopy",
     "decode",
     "encode",
     "ensure_private_dir",
     "load_journal",
+    "merge_journal_files",
     "read_copy",
     "read_journal_files",
+    "upgrade",
     "write_private",
 ]

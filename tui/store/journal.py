@@ -15,12 +15,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
 from tui.locations import BACKUP_DIR, DB_FILE, LOG_FILE
-from tui.store.disk import Loaded, decode, read_journal_files, split_token
+from tui.store.disk import Loaded, decode, encode, read_journal_files, split_token
 from tui.store.errors import JournalTooNew, NoJournal, SaveError, StoreError
 from tui.store.lock import FolderLock
 from tui.store.private import (
@@ -33,6 +33,7 @@ from tui.store.private import (
     write_private,
 )
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
+from tui.store.sync import MergedCopy, MergeResult, UnmergedCopy, bring_in_conflict_copies, merge_files
 
 SCHEMA_VERSION = 1
 TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta")
@@ -50,6 +51,8 @@ class OpenReport:
     migrated_from: int | None = None
     recovered_saves: int = 0  # saves found in the log (a session that ended without closing) and kept
     damaged_log: Path | None = None  # a copy of a log damaged in the middle; the saves before the damage were kept
+    merged_copies: list[MergedCopy] = field(default_factory=list)  # sync tools' conflict copies, merged in
+    unmerged_copies: list[UnmergedCopy] = field(default_factory=list)  # conflict copies left where they are, and why
 
 
 Migration = Callable[["Store"], None]
@@ -136,6 +139,10 @@ class Store:
                 with contextlib.suppress(SaveError):  # kept in the log until a save can write them whole
                     self._storage.compact()
             self._backup(path, on_disk)
+            # After the backup, which so holds the journal as it was before the merge.
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.clock()))
+            merged = bring_in_conflict_copies(self._storage, found=stamp, prepare=upgrade)
+            self.report.merged_copies, self.report.unmerged_copies = merged
             self.db = JournalDB(storage=lambda: self._storage)
         except BaseException:
             self.close()
@@ -505,3 +512,13 @@ def read_copy(folder: Path) -> Store:
     failforward wrote the journal.
     """
     return Store(None, data=load_journal(folder).data)  # refuses a newer schema, migrates an older one (in memory)
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a journal's tables brought to this version's schema (raises JournalTooNew for a newer one)."""
+    return Store(None, data=decode(encode(data)))._storage.read() or {}  # a copy: migrations change records in place
+
+
+def merge_journal_files(base: Path, ours: Path, theirs: Path, found: str) -> MergeResult:
+    """Three journal files merged into ``ours`` (git's merge driver; see :func:`tui.store.sync.merge_files`)."""
+    return merge_files(base, ours, theirs, found=found, prepare=upgrade)
