@@ -16,13 +16,14 @@ exit codes:
      the message says why)
   2  the command line is wrong, a chapter file is malformed, or the file to
      import is not a failforward JSON export (bad JSON, bad records)
-  3  no setback with that id, or the journal or export was written by a
-     newer failforward (upgrade first)
+  3  no setback with that id, or the journal, export or a file to merge was
+     written by a newer failforward (upgrade first)
   130  interrupted (ctrl+c)
 
 environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
   FAILFORWARD_CONFIG_DIR  where your own chapters live (in its 'chapters' folder)
+  FAILFORWARD_STATE_DIR   where this machine keeps the journal's lock
 
 commands: export, import, backup, list, merge, check-content (each has --help);
 docs/CLI.md describes them with examples.
