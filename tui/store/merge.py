@@ -40,9 +40,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import orjson
+
 Record = dict[str, Any]
 Table = dict[str, Record]
 Journal = dict[str, Table]
+_Key = tuple[tuple[str, Any], ...]
 
 CONFLICTS: Final = "conflicts"  # the table of preserved versions
 PARENTS: Final = "setbacks"
@@ -121,13 +124,28 @@ def _count(n: int, table: str) -> str:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal as JSON values: ``1``, ``1.0`` and ``true`` differ, as they do in the file."""
+    """Equal as JSON values: ``1``, ``1.0`` and ``true`` differ, as they do in the file.
+
+    Python's ``==`` says they are equal, so values it finds equal are compared
+    once more as JSON (orjson, with sorted keys: about a microsecond a record).
+    """
+    if a is b:
+        return True
+    if a != b:
+        return False
+    try:
+        return orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(b, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not JSON (a number too large for orjson, say): compare by hand
+        return _same_by_hand(a, b)
+
+
+def _same_by_hand(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+        return a.keys() == b.keys() and all(_same_by_hand(v, b[k]) for k, v in a.items())
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(_same_by_hand(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
@@ -254,8 +272,7 @@ class _Merger:
             merged = out.get(table)
             if not merged:
                 continue
-            sides = [_by_key(ours.get(table, {}), key_fields), _by_key(theirs.get(table, {}), key_fields)]
-            for mine, other in _pairs(sides, merged, key_fields):
+            for mine, other in _pairs(merged, ours.get(table, {}), theirs.get(table, {}), key_fields):
                 keep, gone = min(mine, other), max(mine, other)
                 merged[keep] = self.fields(table, keep, {}, merged[mine], merged[other])
                 del merged[gone]
@@ -287,15 +304,16 @@ def _answers(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def _natural(rec: Record, key_fields: tuple[str, ...]) -> tuple[str, ...] | None:
+def _natural(rec: Record, key_fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...] | None:
+    """The record's setback and chapter (with their types: 1 and "1" differ), or None if it names none."""
     values = [rec.get(k) for k in key_fields]
     if any(v is None or isinstance(v, (dict, list)) for v in values):
         return None
-    return tuple(json.dumps(v) for v in values)
+    return tuple((type(v).__name__, v) for v in values)
 
 
-def _by_key(table: Table, key_fields: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
-    found: dict[tuple[str, ...], list[str]] = defaultdict(list)
+def _by_key(table: Table, key_fields: tuple[str, ...]) -> dict[_Key, list[str]]:
+    found: dict[_Key, list[str]] = defaultdict(list)
     for rid, rec in table.items():
         key = _natural(rec, key_fields)
         if key is not None:
@@ -303,19 +321,23 @@ def _by_key(table: Table, key_fields: tuple[str, ...]) -> dict[tuple[str, ...], 
     return found
 
 
-def _pairs(
-    sides: list[dict[tuple[str, ...], list[str]]], merged: Table, key_fields: tuple[str, ...]
-) -> list[tuple[str, str]]:
-    """(our id, their id) for each key with two merged records, one from each side, each side's only one."""
-    ours, theirs = sides
-    pairs = []
-    for key, rids in sorted(_by_key(merged, key_fields).items()):
-        if len(rids) != 2 or len(ours.get(key, [])) != 1 or len(theirs.get(key, [])) != 1:
-            continue
-        mine, other = ours[key][0], theirs[key][0]
-        if mine != other and {mine, other} == set(rids):
-            pairs.append((mine, other))
-    return pairs
+def _pairs(merged: Table, ours: Table, theirs: Table, key_fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(our id, their id) for each setback and chapter that has two merged records: one only ours, one only theirs.
+
+    Only records that one side lacks are looked at first (usually a few), so
+    a merge of 10,000 reflections does not index them all.
+    """
+    ours_only = _by_key({rid: rec for rid, rec in merged.items() if rid not in theirs}, key_fields)
+    theirs_only = _by_key({rid: rec for rid, rec in merged.items() if rid not in ours}, key_fields)
+    candidates = [
+        (key, ours_only[key][0], theirs_only[key][0])
+        for key in ours_only
+        if key in theirs_only and len(ours_only[key]) == 1 and len(theirs_only[key]) == 1
+    ]
+    if not candidates:
+        return []
+    everyone = _by_key(merged, key_fields)
+    return sorted((mine, other) for key, mine, other in candidates if len(everyone[key]) == 2)
 
 
 def _present(name: str, base: Journal, ours: Journal, theirs: Journal) -> bool:
