@@ -84,10 +84,11 @@ def flavour(request: pytest.FixtureRequest) -> Flavour:
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real data or config dirs."""
+    """Never touch the real data, config or state dirs."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FAILFORWARD_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("FAILFORWARD_STATE_DIR", str(base / "state"))
 
 
 @pytest.fixture

@@ -94,6 +94,35 @@ class WorkbookApp(App[None]):
                 severity="error",
                 timeout=60,
             )
+        self._tell_about_conflict_copies()
+
+    def _tell_about_conflict_copies(self) -> None:
+        """Say what the conflict copies a sync tool left beside the journal brought in, and where they went."""
+        report = self.workbook.open_report
+        merged = report.merged_copies
+        if merged:
+            n = len(merged)
+            copies = "copy" if n == 1 else "copies"
+            text = f"Your sync tool left {n} conflicting {copies} of the journal, now merged in. "
+            text += " ".join(f"{copy.name}: {copy.summary}." for copy in merged)
+            moved = [copy.moved_to for copy in merged if copy.moved_to is not None]
+            if moved:
+                text += f" Merged copies are kept in {moved[0].parent}."
+            if len(moved) < n:
+                text += " A copy that could not be moved is merged again next time, which changes nothing more."
+            self.notify(
+                text,
+                title="Sync conflict merged: nothing was lost",
+                severity="warning" if any(copy.conflicts for copy in merged) else "information",
+                timeout=60,
+            )
+        for copy in report.unmerged_copies:
+            self.notify(
+                f"{copy.path} was not merged: {copy.reason}. It stays where it is; nothing was deleted.",
+                title="Sync conflict copy not merged",
+                severity="warning",
+                timeout=60,
+            )
 
     # -- typing never waits for the garbage collector ------------------------------
 

@@ -2,23 +2,28 @@
 
 Data and config directories come from platformdirs and can be overridden by
 the ``--data-dir`` flag or the ``FAILFORWARD_DATA_DIR`` environment variable
-(``FAILFORWARD_CONFIG_DIR`` for the config directory).
+(``FAILFORWARD_CONFIG_DIR`` for the config directory). What belongs to this
+machine alone (the journal's lock) lives in the state directory
+(``FAILFORWARD_STATE_DIR``), never in the data folder a sync tool may copy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 APP_NAME = "failforward"
 DATA_ENV = "FAILFORWARD_DATA_DIR"
 CONFIG_ENV = "FAILFORWARD_CONFIG_DIR"
+STATE_ENV = "FAILFORWARD_STATE_DIR"
 DB_FILE = "journal.json"
-LOCK_FILE = "journal.lock"
+LEGACY_LOCK_FILE = "journal.lock"  # inside the data folder, where earlier versions kept the lock
 LOG_FILE = "journal.log"  # saves since journal.json was last written whole
 BACKUP_DIR = "backups"
+MERGED_COPIES_DIR = "conflicts-merged"  # sync tools' conflict copies, once merged into the journal
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -37,6 +42,24 @@ def config_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return user_config_path(APP_NAME, appauthor=False)
+
+
+def state_dir() -> Path:
+    """This machine's own state: $FAILFORWARD_STATE_DIR, else the platform's (e.g. ~/.local/state/failforward)."""
+    env = os.environ.get(STATE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_state_path(APP_NAME, appauthor=False)
+
+
+def lock_file(data_folder: Path) -> Path:
+    """The lock of the journal in ``data_folder``: in the state directory, named after the folder's real path.
+
+    Two names for one folder (a symbolic link, ``~``) resolve to one lock; the
+    data folder itself never holds one, so a sync tool never copies a lock.
+    """
+    resolved = os.fsencode(Path(data_folder).expanduser().resolve())
+    return state_dir() / "locks" / f"journal-{hashlib.sha256(resolved).hexdigest()[:20]}.lock"
 
 
 def user_chapters_dir() -> Path:

@@ -55,6 +55,7 @@ from tui.store import (
     JournalLocked,
     JournalLost,
     JournalTooNew,
+    MergeResult,
     NoJournal,
     OpenReport,
     Passphrase,
@@ -65,6 +66,7 @@ from tui.store import (
     WrongPassphrase,
     is_encrypted_folder,
     load_journal,
+    merge_journal_files,
     read_copy,
 )
 
@@ -82,6 +84,7 @@ __all__ = [
     "JournalLocked",
     "JournalLost",
     "JournalTooNew",
+    "MergeResult",
     "NoJournal",
     "OpenReport",
     "Passphrase",
@@ -220,6 +223,16 @@ class Workbook:
         loaded = load_journal(folder, passphrase)
         raw = loaded.codec.encode(loaded.data) if loaded.saves else loaded.raw
         return Snapshot(raw, len(loaded.data.get(SETBACKS, {})))
+
+    @staticmethod
+    def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
+        """Merge two journal files that changed apart from ``base`` into ``ours`` (git's merge driver).
+
+        Nothing either side wrote is dropped: an answer changed on both keeps
+        ours in place and theirs in the journal's conflicts table. Raises
+        StoreError (JournalTooNew for a newer schema), and ``ours`` is then unchanged.
+        """
+        return merge_journal_files(base, ours, theirs, found=_now().isoformat(timespec="seconds"))
 
     def close(self) -> None:
         """Write what the log holds into the journal file and let the journal go."""

@@ -68,6 +68,8 @@ def app_command(
     env = {"TERM": term}
     if config_dir is not None:
         env["FAILFORWARD_CONFIG_DIR"] = str(config_dir)
+    if "FAILFORWARD_STATE_DIR" in os.environ:  # the test's own: a Store opened by the test sees the app's lock
+        env["FAILFORWARD_STATE_DIR"] = os.environ["FAILFORWARD_STATE_DIR"]
     env.update(extra_env or {})
     words = ["env", *(f"-u{name}" for name in UNSET)]
     words += [f"{k}={v}" for k, v in env.items()]

@@ -1,11 +1,12 @@
 """The command line: ``failforward`` opens the app; subcommands work without it.
 
-Subcommands (export, import, backup, list, check-content) never import
+Subcommands (export, import, backup, list, merge, check-content) never import
 Textual, so they start fast. Errors are one line on stderr and a documented
 non-zero exit code (``EPILOG`` in :mod:`tui.cli.parser`, docs/CLI.md), never a
 traceback. One module a concern: :mod:`~tui.cli.parser` (options and help),
 :mod:`~tui.cli.common` (exit codes, errors, output), :mod:`~tui.cli.journal`
-(export, import, backup, list), :mod:`~tui.cli.run` (the app, check-content).
+(export, import, backup, list), :mod:`~tui.cli.merge` (git's merge driver),
+:mod:`~tui.cli.run` (the app, check-content).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from tui.cli.common import EXIT_ERROR, error
 from tui.cli.journal import backup, export, import_file, list_setbacks
+from tui.cli.merge import merge
 from tui.cli.parser import build_parser
 from tui.cli.run import check_content, run_app
 
@@ -24,6 +26,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": import_file,
     "backup": backup,
     "list": list_setbacks,
+    "merge": merge,
 }
 
 __all__ = ["build_parser", "main"]

@@ -16,15 +16,16 @@ exit codes:
      the message says why)
   2  the command line is wrong, a chapter file is malformed, or the file to
      import is not a failforward JSON export (bad JSON, bad records)
-  3  no setback with that id, or the journal or export was written by a
-     newer failforward (upgrade first)
+  3  no setback with that id, or the journal, export or a file to merge was
+     written by a newer failforward (upgrade first)
   130  interrupted (ctrl+c)
 
 environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
   FAILFORWARD_CONFIG_DIR  where your own chapters live (in its 'chapters' folder)
+  FAILFORWARD_STATE_DIR   where this machine keeps the journal's lock
 
-commands: export, import, backup, list, check-content (each has --help);
+commands: export, import, backup, list, merge, check-content (each has --help);
 docs/CLI.md describes them with examples.
 """
 
@@ -100,6 +101,26 @@ all chapters, and title. Archived setbacks are marked.
 )
 
 
+MERGE_HELP = """\
+Merge two versions of a journal file that changed apart, for git as a merge
+driver: BASE is the version both sides started from, OURS this machine's
+(where the result is written, atomically), THEIRS the other machine's.
+
+Records changed on one side only are taken, and so is everything either side
+added. An answer (or any field) changed differently on both sides keeps ours
+in place and the other version in the journal's conflicts table: nothing
+either side wrote is dropped, so git counts it a clean merge (exit 0). A
+record deleted on one side goes only if the other side left it unchanged. A
+one-line summary goes to standard error. Needs no terminal and reads no data
+folder: --data-dir does not apply.
+
+set up once per repository holding the journal:
+  echo 'journal.json merge=failforward' >> .gitattributes
+  git config merge.failforward.name "failforward journal merge"
+  git config merge.failforward.driver "failforward merge %O %A %B"
+"""
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, exit code 2."""
 
@@ -167,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy")
 
     add("list", "list the setbacks with their ids and progress", LIST_HELP)
+
+    merge = add("merge", "merge two versions of a journal file (git merge driver)", MERGE_HELP)
+    merge.add_argument("base", metavar="BASE", help="the version both sides changed (git's %%O)")
+    merge.add_argument("ours", metavar="OURS", help="this side's version; the result is written here (%%A)")
+    merge.add_argument("theirs", metavar="THEIRS", help="the other side's version (%%B)")
 
     check = add(
         "check-content",

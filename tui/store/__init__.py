@@ -8,6 +8,9 @@ One concern a module:
 * :mod:`tui.store.disk`: the on-disk format: the journal file, the log of saves, reading both, through a codec.
 * :mod:`tui.store.sealed`: the encrypted codec, and which codec a journal folder needs.
 * :mod:`tui.store.storage`: TinyDB's storage: the data in memory, each change written durably.
+* :mod:`tui.store.lock`: the one-writer lock, kept on this machine, never in the data folder.
+* :mod:`tui.store.merge`: the three-way merge of two journals that changed apart (pure).
+* :mod:`tui.store.sync`: git's three versions and sync tools' conflict copies, merged.
 * :mod:`tui.store.journal`: the :class:`Store`: a journal folder opened for a session.
 
 Only the services above (the Workbook, export, settings) import this package;
@@ -27,9 +30,20 @@ from tui.store.errors import (
     StoreError,
     WrongPassphrase,
 )
-from tui.store.journal import SCHEMA_VERSION, TABLES, OpenReport, Store, load_journal, read_copy
+from tui.store.journal import (
+    SCHEMA_VERSION,
+    TABLES,
+    OpenReport,
+    Store,
+    load_journal,
+    merge_journal_files,
+    read_copy,
+    upgrade,
+)
+from tui.store.merge import MergeResult
 from tui.store.private import ensure_private_dir, write_private
 from tui.store.sealed import EncryptedCodec, Passphrase, is_encrypted_folder, open_codec
+from tui.store.sync import MergedCopy, UnmergedCopy
 
 __all__ = [
     "PLAIN",
@@ -43,6 +57,8 @@ __all__ = [
     "JournalTooNew",
     "KdfParams",
     "Loaded",
+    "MergeResult",
+    "MergedCopy",
     "NoJournal",
     "OpenReport",
     "Passphrase",
@@ -50,6 +66,7 @@ __all__ = [
     "SaveError",
     "Store",
     "StoreError",
+    "UnmergedCopy",
     "WrongPassphrase",
     "calibrate",
     "decode",
@@ -57,8 +74,10 @@ __all__ = [
     "ensure_private_dir",
     "is_encrypted_folder",
     "load_journal",
+    "merge_journal_files",
     "open_codec",
     "read_copy",
     "read_journal_files",
+    "upgrade",
     "write_private",
 ]

@@ -13,24 +13,30 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from filelock import FileLock, Timeout
-
-from tui.locations import BACKUP_DIR, DB_FILE, LOCK_FILE, LOG_FILE
-from tui.store.disk import PLAIN, Codec, Loaded, backup_paths, read_journal_files, split_token
-from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
-from tui.store.private import TEMP_PREFIX, TEMP_SUFFIX, check_private_file, ensure_private_dir, reason, write_private
+from tui.locations import BACKUP_DIR, DB_FILE, LOG_FILE
+from tui.store.disk import PLAIN, Codec, Loaded, backup_paths, decode, encode, read_journal_files, split_token
+from tui.store.errors import JournalTooNew, NoJournal, SaveError, StoreError
+from tui.store.lock import FolderLock
+from tui.store.private import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    check_private_file,
+    check_writable,
+    ensure_private_dir,
+    reason,
+    write_private,
+)
 from tui.store.sealed import Passphrase, open_codec
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
+from tui.store.sync import MergedCopy, MergeResult, UnmergedCopy, bring_in_conflict_copies, merge_files
 
 SCHEMA_VERSION = 1
 TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta", "trash", "forms")
@@ -48,6 +54,8 @@ class OpenReport:
     migrated_from: int | None = None
     recovered_saves: int = 0  # saves found in the log (a session that ended without closing) and kept
     damaged_log: Path | None = None  # a copy of a log damaged in the middle; the saves before the damage were kept
+    merged_copies: list[MergedCopy] = field(default_factory=list)  # sync tools' conflict copies, merged in
+    unmerged_copies: list[UnmergedCopy] = field(default_factory=list)  # conflict copies left where they are, and why
 
 
 Migration = Callable[["Store"], None]
@@ -114,7 +122,7 @@ class Store:
         self.folder = folder
         self.clock = clock
         self.report = OpenReport()
-        self._file_lock: FileLock | None = None
+        self._file_lock: FolderLock | None = None
         self.codec: Codec = codec or PLAIN  # how the files are written: plain or sealed
         if folder is None:
             self._storage: DurableStorage | MemoryStorage = MemoryStorage()
@@ -149,43 +157,20 @@ class Store:
                 with contextlib.suppress(SaveError):  # kept in the log until a save can write them whole
                     self._storage.compact()
             self._backup(path, on_disk)
+            # After the backup, which so holds the journal as it was before the merge.
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.clock()))
+            merged = bring_in_conflict_copies(self._storage, found=stamp, prepare=upgrade)
+            self.report.merged_copies, self.report.unmerged_copies = merged
             self.db = JournalDB(storage=lambda: self._storage)
         except BaseException:
             self.close()
             raise
 
     def _acquire_lock(self, folder: Path) -> None:
-        lock_path = folder / LOCK_FILE
-        owner_path = folder / (LOCK_FILE + ".owner")
-        check_private_file(lock_path)
-        lock = FileLock(lock_path, timeout=0, mode=0o600)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise JournalLocked(
-                f"this journal is open in another failforward session ({self._owner(owner_path)}); "
-                "close that one first, or choose another journal with --data-dir"
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                f"cannot open the journal in {folder}: {reason(exc)} (is the folder writable by you?)"
-            ) from exc
+        lock = FolderLock(folder)
+        lock.acquire()
         self._file_lock = lock
-        info = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "since": time.strftime("%Y-%m-%d %H:%M"),
-        }
-        with contextlib.suppress(OSError, SaveError):
-            write_private(owner_path, json.dumps(info).encode())
-
-    @staticmethod
-    def _owner(owner_path: Path) -> str:
-        try:
-            info = json.loads(owner_path.read_text())
-            return f"pid {info['pid']} on {info['host']}, since {info['since']}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return "owner unknown"
+        check_writable(folder)  # the lock no longer lives here: learn now, not at the first save, if it is read-only
 
     @staticmethod
     def _remove_temp_files(folder: Path) -> int:
@@ -537,7 +522,7 @@ class Store:
                     self._file_lock.release()
                 self._file_lock = None
                 if old_lock is not None:
-                    with contextlib.suppress(OSError, Timeout):
+                    with contextlib.suppress(OSError, StoreError):
                         old_lock.acquire()
                         self._file_lock = old_lock
                 raise
@@ -561,9 +546,7 @@ class Store:
         with contextlib.suppress(Exception):
             if hasattr(self, "db"):
                 self.db.close()
-        if self._file_lock is not None and self.folder is not None:
-            with contextlib.suppress(OSError):
-                (Path(self.folder) / (LOCK_FILE + ".owner")).unlink()
+        if self._file_lock is not None:
             self._file_lock.release()
             self._file_lock = None
 
@@ -610,3 +593,13 @@ def read_copy(folder: Path, passphrase: Passphrase | None = None) -> Store:
     """
     loaded = load_journal(folder, passphrase)
     return Store(None, data=loaded.data, codec=loaded.codec)  # refuses a newer schema, migrates an older one
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a journal's tables brought to this version's schema (raises JournalTooNew for a newer one)."""
+    return Store(None, data=decode(encode(data)))._storage.read() or {}  # a copy: migrations change records in place
+
+
+def merge_journal_files(base: Path, ours: Path, theirs: Path, found: str) -> MergeResult:
+    """Three journal files merged into ``ours`` (git's merge driver; see :func:`tui.store.sync.merge_files`)."""
+    return merge_files(base, ours, theirs, found=found, prepare=upgrade)

@@ -87,6 +87,21 @@ def write_private(path: Path, payload: bytes | list[bytes]) -> None:
             os.unlink(previous)
 
 
+def check_writable(folder: Path) -> None:
+    """Raise StoreError now, with the reason, if files cannot be created in ``folder``.
+
+    A session must learn at the start, not at its first save, that its folder is read-only.
+    """
+    probe = folder / f"{TEMP_PREFIX}probe-{os.getpid()}-{time.monotonic_ns()}{TEMP_SUFFIX}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = reason(exc)
+        raise StoreError(f"cannot open the journal in {folder}: {why} (is the folder writable by you?)") from exc
+
+
 def check_private_file(path: Path) -> None:
     try:
         info = path.lstat()
