@@ -102,8 +102,8 @@ class HomeScreen(WorkbookScreen[None]):
         statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
         for chapter in workbook.chapters:
             mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
-            unsaved = " *" if (setback_id, chapter.id) in drafts else ""
-            line = Content.assemble(f"{mark} {chapter.order:>2} ", (chapter.title, "bold"), unsaved)
+            unsaved = "*" if (setback_id, chapter.id) in drafts else " "  # before the title, which may be cut
+            line = Content.assemble(f"{mark}{unsaved}{chapter.order:>2} ", (chapter.title, "bold"))
             chapters.add_option(Option(line, id=chapter.id))
         chapters.highlighted = keep if keep is not None and keep < chapters.option_count else 0
         setback = workbook.setback(setback_id) if setback_id else None
