@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Footer, Label
+
+from screens.base import Dialog
 
 
-class CheckInDialog(ModalScreen[int | None]):
+class CheckInDialog(Dialog[int | None]):
     """How does the setback feel now? A number from 0 to 10."""
 
     BINDINGS = [
@@ -25,10 +26,11 @@ class CheckInDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         from screens.widgets.fields import ScaleInput
 
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(Content(f"How does “{self.setback_title}” feel today?"), classes="dialog-question")
             yield Label("0 = it barely bothers me, 10 = it is all I can think about. ←/→ or a digit, enter saves.")
             yield ScaleInput(0, 10, id="rating")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#rating").focus()

@@ -7,17 +7,17 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Footer, Input, Label, Select
 
+from screens.base import Dialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.fields import SafeInput, ScaleInput
 from tui.records import SETBACK_KINDS, InvalidSetback, Setback, SetbackFields, check_setback
 
 
-class SetbackDialog(ModalScreen[SetbackFields | None]):
+class SetbackDialog(Dialog[SetbackFields | None]):
     """A form for a setback; dismisses with its checked values, or None."""
 
     BINDINGS = [
@@ -32,7 +32,7 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
 
     def compose(self) -> ComposeResult:
         s = self.setback
-        with Vertical(classes="dialog setback-dialog"):
+        with VerticalScroll(classes="dialog setback-dialog", can_focus=False):
             yield Label("Edit the setback" if s else "Name a setback", classes="dialog-question")
             yield Label(Content("What happened, in a few words?"), classes="question")
             yield SafeInput(
@@ -49,6 +49,7 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
             yield ScaleInput(0, 10, id="feeling")
             yield Label("", id="setback-error", classes="error -empty")
             yield Label("enter or ctrl+s saves · escape cancels · tab moves between questions", classes="help")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.setback and self.setback.feeling is not None:
