@@ -61,6 +61,7 @@ class WorkbookApp(App[None]):
         from screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self._fit_to(self.size)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # The journal and the app's own objects live as long as the app: keep the
         # garbage collector from walking them again and again (long pauses at 10k).
@@ -91,6 +92,30 @@ class WorkbookApp(App[None]):
                 severity="error",
                 timeout=60,
             )
+
+    # -- below the minimum size, one line instead of a broken layout ----------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size)
+
+    def _fit_to(self, size: Any) -> None:
+        """Cover the screens with "make the window bigger" while it is too small; uncover them after."""
+        from screens.too_small import ROOMY_WIDTH, TooSmallScreen, too_small
+
+        self.set_class(size.width < ROOMY_WIDTH, "-tight")  # app.tcss: the footer makes room for every key
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small(size) and not showing:
+            self.push_screen(TooSmallScreen())
+        elif showing and not too_small(size):
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the window is too small, only quitting works: nothing acts on a screen nobody can see."""
+        from screens.too_small import TooSmallScreen
+
+        if action != "quit" and self.screen_stack and isinstance(self.screen, TooSmallScreen):
+            return False
+        return True
 
     # -- typing never waits for the garbage collector ------------------------------
 
