@@ -41,11 +41,12 @@ FOCUS_KEYS = {"app.focus_next", "app.focus_previous"}
 
 
 class HelpRow(NamedTuple):
-    """One key the help lists: the binding to press, the key as shown, and what it does."""
+    """One key the help lists: the binding to press, the key as shown, what it does, and who binds it."""
 
     binding: Binding
     keys: str
     text: str
+    owner: DOMNode  # the focused widget or one around it, the screen, or the app
 
 
 def _declared_here(node: DOMNode, binding: Binding) -> bool:
@@ -101,7 +102,7 @@ def help_rows(screen: Screen) -> list[HelpRow]:
         if (binding.action, text) in seen:
             continue
         seen.add((binding.action, text))
-        rows.append(HelpRow(binding, app.get_key_display(binding), text))
+        rows.append(HelpRow(binding, app.get_key_display(binding), text, node))
     return rows
 
 

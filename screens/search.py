@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
 from screens.widgets.fields import SafeInput
-from tui.cells import ELLIPSIS, crop, head, tail, width
+from tui.cells import ELLIPSIS, crop, head, one_line, tail, width
 from tui.workbook import SearchHit
 
 LIMIT = 500
@@ -104,6 +104,14 @@ class SearchScreen(WorkbookScreen[None]):
             results.focus()
             results.highlighted = 0
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that would do nothing now are not offered (nor listed by F1)."""
+        if action == "to_results":
+            return bool(self.query_one("#results", OptionList).option_count)
+        if action == "focus_query":
+            return not self.query_one("#query", SafeInput).has_focus
+        return True
+
     def on_resize(self, event: events.Resize) -> None:
         """Results are cut to the width of the window: show them again at the new one."""
         cells = event.size.width - RESULTS_GUTTER
@@ -127,22 +135,22 @@ class SearchScreen(WorkbookScreen[None]):
         for hit in hits:
             chapter = workbook.chapter(hit.chapter_id)
             field = chapter.field(hit.field_id) if chapter else None
-            where = " › ".join(
-                [
-                    titles.get(hit.setback_id, "?"),
-                    chapter.title if chapter else hit.chapter_id,
-                    field.label if field else hit.field_id,
-                ]
-            )
+            # Each part of the place gets its share of the line, so a long title never hides the question.
+            third = (cells - 6) // 3
+            setback_title = crop(one_line(titles.get(hit.setback_id, "?")), third)
+            chapter_title = crop(chapter.title if chapter else hit.chapter_id, third)
+            label = field.label if field else hit.field_id
+            where = crop(" › ".join([setback_title, chapter_title, label]), cells)
             if options:
                 options.append(None)  # a separator line between hits
-            options.append(Option(Content.assemble((crop(where, cells), "bold"), "\n", snippet(hit, cells))))
+            options.append(Option(Content.assemble((where, "bold"), "\n", snippet(hit, cells))))
         results = self.query_one("#results", OptionList)
         highlighted = results.highlighted if keep_highlight else None
         results.clear_options()
         results.add_options(options)
         if highlighted is not None and highlighted < results.option_count:
             results.highlighted = highlighted  # the same hits at a new width: the same one stays highlighted
+        self.refresh_bindings()  # down to the results works only when there are some
         count = self.query_one("#search-count", Label)
         if not query.strip():
             count.update("Type to search every answer.")

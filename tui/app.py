@@ -113,8 +113,14 @@ class WorkbookApp(App[None]):
         """While the window is too small, only quitting works: nothing acts on a screen nobody can see."""
         from screens.too_small import TooSmallScreen
 
-        if action != "quit" and self.screen_stack and isinstance(self.screen, TooSmallScreen):
+        if not self.screen_stack:
+            return True
+        if action != "quit" and isinstance(self.screen, TooSmallScreen):
             return False
+        if action == "go" and parameters:
+            target = self._section(str(parameters[0]))
+            if target is not None and isinstance(self.screen, target):
+                return False  # already there: F2 on the journal is not offered
         return True
 
     # -- typing never waits for the garbage collector ------------------------------
@@ -263,14 +269,20 @@ class WorkbookApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
-    def action_go(self, section: str) -> None:
-        """Show a section (home, journal, search, progress) from anywhere."""
+    @staticmethod
+    def _section(section: str) -> type[Screen] | None:
+        """The screen of a section (journal, search, progress); None for home."""
         from screens.journal import JournalScreen
         from screens.progress import ProgressScreen
         from screens.search import SearchScreen
 
-        screens = {"journal": JournalScreen, "search": SearchScreen, "progress": ProgressScreen}
-        target = screens.get(section)
+        sections: dict[str, type[Screen]] = {"journal": JournalScreen, "search": SearchScreen}
+        sections["progress"] = ProgressScreen
+        return sections.get(section)
+
+    def action_go(self, section: str) -> None:
+        """Show a section (home, journal, search, progress) from anywhere."""
+        target = self._section(section)
         if target is not None and isinstance(self.screen, target):
             return
         self._pop_to_home()

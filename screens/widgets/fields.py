@@ -290,6 +290,12 @@ class ChecklistField(Vertical):
         self._refresh_items(len(self.items) - 1)
         return True
 
+    @on(OptionList.OptionSelected, "#items")
+    def _enter_ticks(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an item ticks it, as space does (the list offers enter, so it must act)."""
+        event.stop()
+        self.action_toggle_item()
+
     @on(OptionList.OptionSelected, "#suggestions")
     def _take_suggestion(self, event: OptionList.OptionSelected) -> None:
         event.stop()
