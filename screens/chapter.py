@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, Static
 
@@ -22,6 +23,7 @@ from tui.workbook import ChapterSession, InvalidAnswers, SaveError, format_value
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 NARROW = 100  # under this many columns the guide and the form are stacked
+SHORT = 24  # under this many rows, stacked, the form gets more of the height and the earlier answers less
 STATUS_WORDS = {"empty": "not started", "draft": "in progress", "done": "done"}
 
 
@@ -123,7 +125,7 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.chapter.title
-        self._narrow(self.app.size.width)
+        self._fit(self.app.size)
         form = self.query_one("#form", ReflectionForm)
         saved = self.session.saved
         form.load_answers(self.session.baseline)
@@ -178,14 +180,15 @@ class ChapterScreen(WorkbookScreen[None]):
     # -- layout --------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self._narrow(event.size.width)
+        self._fit(event.size)
 
     def on_screen_resume(self) -> None:
         # The window may have changed size while another screen was on top.
-        self._narrow(self.app.size.width)
+        self._fit(self.app.size)
 
-    def _narrow(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+    def _fit(self, size: Size) -> None:
+        self.set_class(size.width < NARROW, "-narrow")
+        self.set_class(size.height < SHORT, "-short")
 
     # -- drafts --------------------------------------------------------------
 
@@ -296,6 +299,12 @@ class ChapterScreen(WorkbookScreen[None]):
         if self.leave():
             self.dismiss()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next and previous are offered only where there is a chapter to go to."""
+        if action == "neighbour" and parameters:
+            return self.workbook.neighbour(self.chapter.id, int(str(parameters[0]))) is not None
+        return True
+
     def action_neighbour(self, step: int) -> None:
         self.host.after_typing(lambda: self._go_to_neighbour(step))
 
@@ -311,13 +320,13 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def action_switch_pane(self) -> None:
         guide = self.query_one("#guide", GuideView)
-        zoomed = self.maximized is not None
-        if guide.has_focus_within or guide.has_focus:
+        to_form = guide.has_focus_within or guide.has_focus
+        if self.maximized is not None:  # zoomed in, the pane switched to takes the whole screen
+            self.maximize(self.query_one("#form-pane", FormPane) if to_form else guide, container=False)
+        if to_form:
             self._focus_first_field()
         else:
             guide.focus()
-        if zoomed:
-            self._zoom_focused()  # zoomed in, the pane switched to takes the whole screen
 
     def action_zoom(self) -> None:
         """Give the pane with the focus the whole screen (but the status bar and the keys), or give it back."""

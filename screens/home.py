@@ -146,7 +146,7 @@ class HomeScreen(WorkbookScreen[None]):
         trend.display = bool(ratings)
         title = self.query_one("#trend-title", Label)
         if ratings:
-            arrow = " → ".join(str(int(r)) for r in ratings[-4:])
+            arrow = "→".join(str(int(r)) for r in ratings[-4:])
             title.update(Content(f"Feeling: {arrow} (10 = awful)"))
         else:
             title.update("Feeling: press k to check in")

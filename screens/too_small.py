@@ -41,7 +41,7 @@ def message(size: Size) -> str:
 
 
 class TooSmallScreen(Screen[None]):
-    """"Make the window at least WxH", centred; dismissed by the app when the window grows."""
+    """One line, "Make the window at least WxH", centred; taken away by the app when the window grows."""
 
     AUTO_FOCUS = None
 
