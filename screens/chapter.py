@@ -7,9 +7,10 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, Static
 
@@ -22,6 +23,37 @@ from tui.workbook import ChapterSession, InvalidAnswers, SaveError, format_value
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 NARROW = 100  # under this many columns the guide and the form are stacked
+SHORT = 24  # under this many rows, stacked, the form gets more of the height and the earlier answers less
+STATUS_WORDS = {"empty": "not started", "draft": "in progress", "done": "done"}
+
+
+class EarlierAnswers(VerticalScroll, can_focus=True):
+    """What earlier chapters' answers said, pinned above the form: shift+tab to it, then the arrows scroll it.
+
+    It is kept short so the form keeps its room; an answer longer than it is
+    read by scrolling, and the frame says so when there is more to read.
+    """
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_more)
+
+    def _say_if_more(self) -> None:
+        if not self.max_scroll_y:
+            self.border_subtitle = ""
+        else:
+            self.border_subtitle = "↑↓ pgup pgdn to read" if self.has_focus else "more: shift+tab here, then ↓"
+
+    def on_focus(self) -> None:
+        self._say_if_more()
+
+    def on_blur(self) -> None:
+        self._say_if_more()
+
+
+class FormPane(Vertical):
+    """The earlier answers and the form: F5 gives them the whole screen."""
+
+    ALLOW_MAXIMIZE = True
 
 
 class ChapterScreen(WorkbookScreen[None]):
@@ -29,6 +61,7 @@ class ChapterScreen(WorkbookScreen[None]):
 
     CSS_PATH = "chapter.tcss"
     AUTO_FOCUS = None  # the first question gets focus, not the guide
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #chapter-bar"  # zoomed, the status (under the pane) and the keys still show
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+t", "toggle_done", "Done", priority=True),
@@ -62,15 +95,17 @@ class ChapterScreen(WorkbookScreen[None]):
             if f.kind == "checklist"
         }
         yield Header()
-        yield Static("", id="chapter-bar")
+        with Horizontal(id="chapter-bar"):
+            yield Static("", id="bar-title")  # cut first when the window is narrow
+            yield Static("", id="bar-status")  # never cut: where you are, the status, unsaved changes
         with Container(id="panes"):
             yield GuideView(chapter.body, id="guide")
-            with Vertical(id="form-pane"):
+            with FormPane(id="form-pane"):
                 earlier = self.workbook.earlier_answers(self.setback_id, chapter)
                 if earlier:
-                    builds_on = Static(self._earlier_text(earlier), id="builds-on")
-                    builds_on.border_title = "You wrote earlier"
-                    yield builds_on
+                    with EarlierAnswers(id="earlier") as pinned:
+                        pinned.border_title = "You wrote earlier"
+                        yield Static(self._earlier_text(earlier), id="builds-on")
                 yield ReflectionForm(chapter.fields, suggestions, id="form")
                 yield Label("", id="kept", classes="-empty")
         yield Footer(compact=True)
@@ -90,7 +125,7 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.chapter.title
-        self._narrow(self.app.size.width)
+        self._fit(self.app.size)
         form = self.query_one("#form", ReflectionForm)
         saved = self.session.saved
         form.load_answers(self.session.baseline)
@@ -131,25 +166,29 @@ class ChapterScreen(WorkbookScreen[None]):
         workbook = self.workbook
         setback = workbook.setback(self.setback_id)
         index = [c.id for c in workbook.chapters].index(self.chapter.id) + 1
-        status = self.session.status()
-        unsaved = " · unsaved changes" if self.session.draft() else ""
+        status = STATUS_WORDS.get(self.session.status(), self.session.status())
+        unsaved = self.session.draft() is not None
         title = setback.title if setback else "?"
-        self.query_one("#chapter-bar", Static).update(
+        self.query_one("#bar-title", Static).update(Content.assemble((title, "bold"), " › ", self.chapter.title))
+        self.query_one("#bar-status", Static).update(
             Content.assemble(
-                (title, "bold"),
-                f" · chapter {index} of {len(workbook.chapters)} · ",
-                (self.chapter.title, "bold"),
-                f" · status: {status}{unsaved}",
+                f"chapter {index} of {len(workbook.chapters)} · {status}",
+                (" · unsaved changes", "bold") if unsaved else "",
             )
         )
 
     # -- layout --------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self._narrow(event.size.width)
+        self._fit(event.size)
 
-    def _narrow(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+    def on_screen_resume(self) -> None:
+        # The window may have changed size while another screen was on top.
+        self._fit(self.app.size)
+
+    def _fit(self, size: Size) -> None:
+        self.set_class(size.width < NARROW, "-narrow")
+        self.set_class(size.height < SHORT, "-short")
 
     # -- drafts --------------------------------------------------------------
 
@@ -260,10 +299,18 @@ class ChapterScreen(WorkbookScreen[None]):
         if self.leave():
             self.dismiss()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next and previous are offered only where there is a chapter to go to."""
+        if action == "neighbour" and parameters:
+            return self.workbook.neighbour(self.chapter.id, int(str(parameters[0]))) is not None
+        return True
+
     def action_neighbour(self, step: int) -> None:
         self.host.after_typing(lambda: self._go_to_neighbour(step))
 
     def _go_to_neighbour(self, step: int) -> None:
+        if self.app.screen is not self:
+            return  # something was put on top (the window got too small) before the key was handled
         target = self.workbook.neighbour(self.chapter.id, step)
         if target is None:
             self.notify("This is the " + ("last" if step > 0 else "first") + " chapter.")
@@ -273,21 +320,28 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def action_switch_pane(self) -> None:
         guide = self.query_one("#guide", GuideView)
-        if guide.has_focus_within or guide.has_focus:
+        to_form = guide.has_focus_within or guide.has_focus
+        if self.maximized is not None:  # zoomed in, the pane switched to takes the whole screen
+            self.maximize(self.query_one("#form-pane", FormPane) if to_form else guide, container=False)
+        if to_form:
             self._focus_first_field()
         else:
             guide.focus()
 
     def action_zoom(self) -> None:
+        """Give the pane with the focus the whole screen (but the status bar and the keys), or give it back."""
         if self.maximized is not None:
             self.minimize()
-            return
+        else:
+            self._zoom_focused()
+
+    def _zoom_focused(self) -> None:
         focused = self.focused
         guide = self.query_one("#guide", GuideView)
         if focused is not None and (focused is guide or guide in focused.ancestors):
             self.maximize(guide, container=False)
         else:
-            self.maximize(self.query_one("#form-pane"), container=False)
+            self.maximize(self.query_one("#form-pane", FormPane), container=False)
 
     def action_outline(self) -> None:
         guide = self.query_one("#guide", GuideView)

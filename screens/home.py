@@ -54,6 +54,12 @@ class HomeScreen(WorkbookScreen[None]):
         yield Static("", id="home-status")
         yield Footer(compact=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Bringing back from the trash is offered only when there is something in it."""
+        if action in ("undo_delete", "open_trash"):
+            return bool(self.workbook.trash())
+        return True
+
     def on_mount(self) -> None:
         # The lists are filled by on_screen_resume, which also runs when the screen first shows.
         setbacks = self.query_one("#setbacks", OptionList)
@@ -114,8 +120,8 @@ class HomeScreen(WorkbookScreen[None]):
         statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
         for chapter in workbook.chapters:
             mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
-            unsaved = " *" if (setback_id, chapter.id) in drafts else ""
-            line = Content.assemble(f"{mark} {chapter.order:>2} ", (chapter.title, "bold"), unsaved)
+            unsaved = "*" if (setback_id, chapter.id) in drafts else " "  # before the title, which may be cut
+            line = Content.assemble(f"{mark}{unsaved}{chapter.order:>2} ", (chapter.title, "bold"))
             chapters.add_option(Option(line, id=chapter.id))
         chapters.highlighted = keep if keep is not None and keep < chapters.option_count else 0
         setback = workbook.setback(setback_id) if setback_id else None
@@ -158,7 +164,7 @@ class HomeScreen(WorkbookScreen[None]):
         trend.display = bool(ratings)
         title = self.query_one("#trend-title", Label)
         if ratings:
-            arrow = " → ".join(str(int(r)) for r in ratings[-4:])
+            arrow = "→".join(str(int(r)) for r in ratings[-4:])
             title.update(Content(f"Feeling: {arrow} (10 = awful)"))
         else:
             title.update("Feeling: press k to check in")
@@ -297,6 +303,7 @@ class HomeScreen(WorkbookScreen[None]):
                 return
             self.app.notify(f"Deleted “{setback.title}”. Press z to bring it back (it stays in the trash).")
             self.refresh_lists()
+            self.refresh_bindings()
 
         question = (
             f"Delete “{setback.title}” and its {count} saved chapter(s)? "
@@ -334,6 +341,7 @@ class HomeScreen(WorkbookScreen[None]):
             return
         self.app.notify(f"“{setback.title}” is back, with everything written about it.")
         self.refresh_lists(select=setback.id)
+        self.refresh_bindings()
 
     def action_continue(self) -> None:
         last = self.workbook.last_opened()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import NamedTuple
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -11,30 +13,45 @@ from textual.widgets import Footer, Header, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
+from tui.cells import crop, fit, one_line
 from tui.workbook import STATUSES, Reflection, format_value
 
 ALL = "__all__"
+GAP = 2  # cells between two columns
+UPDATED = 16  # "2026-03-14 09:30", never cut
+STATUS = 6
+TITLE_MIN, TITLE_MAX = 8, 26  # the setback and chapter columns share what is left, then the first answer
+TABLE_GUTTER = 6  # the list's border and padding (4) and its scrollbar (2)
+
+
+class Columns(NamedTuple):
+    """Widths in terminal cells of the journal's columns; the first answer takes what is left."""
+
+    setback: int
+    chapter: int
+    answer: int
+
+    @classmethod
+    def for_width(cls, total: int) -> Columns:
+        """Updated and Status whole; the two titles up to a third each of the rest; the answer the remainder."""
+        rest = max(0, total - UPDATED - STATUS - 4 * GAP)
+        title = max(TITLE_MIN, min(TITLE_MAX, rest // 3))
+        return cls(title, title, max(0, rest - 2 * title))
+
+    def line(self, updated: str, setback: str, chapter: str, status: str, answer: str) -> str:
+        """One row: every cell cut or padded to its width in cells, so wide characters shift nothing."""
+        cells = [fit(updated, UPDATED), fit(setback, self.setback), fit(chapter, self.chapter), fit(status, STATUS)]
+        return (" " * GAP).join(cells) + " " * GAP + crop(one_line(answer), self.answer)
 
 
 def excerpt(reflection: Reflection, width: int = 60) -> str:
-    """The first answer of a reflection, on one line."""
+    """The first answer of a reflection, on one line of at most ``width`` cells."""
     for value in reflection.answers.values():
         raw = value[: width * 2] if isinstance(value, str) else format_value(None, value)[: width * 2]
-        text = " ".join(raw.split())
+        text = one_line(raw)
         if text:
-            return text if len(text) <= width else text[: width - 1] + "…"
+            return crop(text, width)
     return ""
-
-
-def cell(text: str, width: int) -> str:
-    """Text cut or padded to exactly ``width`` columns (plus a gap)."""
-    text = " ".join(text.split())
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return text.ljust(width) + "  "
-
-
-COLUMNS = (("Updated", 16), ("Setback", 18), ("Chapter", 22), ("Status", 6))
 
 
 class JournalScreen(WorkbookScreen[None]):
@@ -58,8 +75,7 @@ class JournalScreen(WorkbookScreen[None]):
             yield self._filter("chapter", "All chapters", chapters)
             yield self._filter("status", "Any status", statuses)
         yield Label("Loading…", id="journal-count", classes="section-status")
-        header = "".join(cell(name, width) for name, width in COLUMNS) + "First answer"
-        yield Label(Content.styled(header, "bold"), id="journal-header")
+        yield Label("", id="journal-header")
         yield OptionList(id="journal-table")
         yield Footer(compact=True)
 
@@ -73,7 +89,15 @@ class JournalScreen(WorkbookScreen[None]):
         self.sub_title = "Journal"
         self.query_one("#journal-table", OptionList).focus()
         self.keys: list[tuple[int, str]] = []
+        self.columns = Columns.for_width(self.app.size.width - TABLE_GUTTER)
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Columns follow the width of the window; the rows are built again when they change."""
+        columns = Columns.for_width(event.size.width - TABLE_GUTTER)
+        if columns != self.columns:
+            self.columns = columns
+            self.load()
 
     def filters(self) -> tuple[str, str, str]:
         values = [self.query_one(f"#filter-{name}", Select).value for name in ("setback", "chapter", "status")]
@@ -83,10 +107,17 @@ class JournalScreen(WorkbookScreen[None]):
     def _filter_changed(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="journal", exit_on_error=False)
     def load(self) -> None:
+        """Show the rows for the filters and the width of now."""
+        columns = self.columns
+        header = columns.line("Updated", "Setback", "Chapter", "Status", "First answer")
+        self.query_one("#journal-header", Label).update(Content.styled(header, "bold"))
+        self._build(self.filters(), columns)
+
+    @work(thread=True, exclusive=True, group="journal", exit_on_error=False)
+    def _build(self, filters: tuple[str, str, str], columns: Columns) -> None:
         """Build the rows off the event loop, then show them."""
-        setback_filter, chapter_filter, status_filter = self.filters()
+        setback_filter, chapter_filter, status_filter = filters
         workbook = self.workbook
         titles = {s.id: s.title for s in workbook.setbacks(include_archived=True)}
         chapters = {c.id: c.title for c in workbook.chapters}
@@ -100,13 +131,13 @@ class JournalScreen(WorkbookScreen[None]):
                 continue
             if r.setback_id not in titles:
                 continue
-            cells = (
-                r.updated.replace("T", " "),
+            line = columns.line(
+                r.updated.replace("T", " ")[:UPDATED],
                 titles[r.setback_id],
                 chapters.get(r.chapter_id, r.chapter_id),
                 r.status,
+                excerpt(r, columns.answer),
             )
-            line = "".join(cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)) + excerpt(r)
             rows.append(((r.setback_id, r.chapter_id), Option(Content(line))))
         self.app.call_from_thread(self._show, rows)
 

@@ -9,9 +9,11 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from screens.base import WorkbookScreen
+from tui.cells import crop, one_line
 from tui.workbook import Progress
 
 MARKS = {"empty": "·", "draft": "~", "done": "✓"}
+TITLE = 20  # cells for a setback's title in the grid
 
 
 class ProgressScreen(WorkbookScreen[None]):
@@ -44,8 +46,9 @@ class ProgressScreen(WorkbookScreen[None]):
     def refresh_grid(self) -> None:
         workbook = self.workbook
         table = self.query_one("#grid", DataTable)
+        cursor = table.cursor_coordinate  # kept when the grid is filled again (back from a chapter)
         table.clear(columns=True)
-        table.add_column("Setback", key="setback", width=21)
+        table.add_column("Setback", key="setback", width=TITLE + 1)
         for chapter in workbook.chapters:
             table.add_column(f"{chapter.order:>2} ", key=chapter.id, width=3)
         table.add_column(" Done", key="done", width=5)
@@ -53,10 +56,12 @@ class ProgressScreen(WorkbookScreen[None]):
         for setback in workbook.setbacks():
             statuses = {r.chapter_id: r.status for r in workbook.reflections(setback.id)}
             progress = every.get(setback.id) or Progress(0, 0, len(workbook.chapters))
-            cells = [Content(setback.title[:20])]
+            cells = [Content(crop(one_line(setback.title), TITLE))]
             cells += [Content(f" {MARKS[statuses.get(c.id, 'empty')]} ") for c in workbook.chapters]
             cells.append(Content(f"{round(100 * progress.done / max(1, progress.total)):>4}%"))
             table.add_row(*cells, key=str(setback.id))
+        if table.row_count:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
         if not workbook.setbacks():
             self.query_one("#chart-title", Label).update("No setbacks yet: name one on the home screen (n).")
         self.show_chart()
@@ -76,7 +81,7 @@ class ProgressScreen(WorkbookScreen[None]):
         checkins = self.workbook.checkins(setback.id)
         ratings = [r for _, r in checkins]
         self.query_one("#chart-title", Label).update(
-            Content(f"How “{setback.title}” feels over time (0 = fine, 10 = awful) · k checks in")
+            Content(f"Feeling over time (0 = fine, 10 = awful; k checks in): {one_line(setback.title)}")
         )
         chart = self.query_one("#chart", Sparkline)
         chart.data = [float(r) for r in ratings]

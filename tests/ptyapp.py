@@ -141,7 +141,7 @@ def start_chapter(app: PtyApp, setback: str) -> None:
     app.type(setback + ENTER)
     app.wait_for_screen("Chapters for")
     app.type(ENTER)
-    app.wait_for_screen("status:")
+    app.wait_for_screen("chapter 1 of")
 
 
 def data_path(folder: Path) -> Path:

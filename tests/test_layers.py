@@ -38,7 +38,7 @@ def test_core_modules_work_without_textual(tmp_path) -> None:
     result = run_blocked(
         f"""
         from pathlib import Path
-        import tui.store, tui.content, tui.workbook, tui.locations, tui.sanitize, tui.export, tui.records
+        import tui.store, tui.content, tui.workbook, tui.locations, tui.sanitize, tui.export, tui.records, tui.cells
         try:
             import textual
         except ImportError:

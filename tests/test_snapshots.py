@@ -1,67 +1,50 @@
-"""How every screen looks at 80x24 and 120x40, with real chapters and data (SVG snapshots).
+"""How every screen looks at 80x24, 120x40 and the minimum size (SVG snapshots).
+
+The chapters are the layout fixtures (tests/layout.py), never the shipped
+ones: long titles, a chapter that builds on another, every field kind, CJK and
+combining text. Rewording the guide in content/ changes no picture here.
 
 Update after reading the report: pytest tests/test_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, TextArea
 
+import tui.app
 from screens.home import HomeScreen
-from tui.app import WorkbookApp, make_app
-from tui.content import load_chapters
+from screens.too_small import MIN_HEIGHT, MIN_WIDTH
+from tui.app import WorkbookApp
+from tui.content import Chapter
 from tui.locations import shipped_content_dir
-from tui.store import Store
-from tui.workbook import Workbook
 
-from .conftest import fixed_clock
+from .layout import CJK_TITLE, LONG_TITLE, layout_app, seed_layout
 
-SIZES = [(80, 24), (120, 40)]
+SIZES = [(80, 24), (120, 40), (MIN_WIDTH, MIN_HEIGHT)]
+IDS = [f"{w}x{h}" for w, h in SIZES]
+
+
+@pytest.fixture(autouse=True)
+def _never_the_shipped_chapters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot that loaded content/ would change whenever the guide is reworded: fail instead."""
+    shipped = shipped_content_dir().resolve()
+    load = tui.app.load_chapters
+
+    def guarded(folders: Iterable[Path]) -> list[Chapter]:
+        folders = list(folders)
+        assert all(Path(f).resolve() != shipped for f in folders), "a snapshot test loaded the shipped chapters"
+        return load(folders)
+
+    monkeypatch.setattr(tui.app, "load_chapters", guarded)
 
 
 def seeded_app(data_dir: Path) -> WorkbookApp:
-    """A journal with two setbacks, saved chapters, a draft, actions and check-ins."""
-    chapters = load_chapters([shipped_content_dir()])
-    with Store(data_dir) as store:
-        wb = Workbook(store, chapters, fixed_clock)
-        layoff = wb.add_setback("Laid off from Northwind", "layoff", "2026-02-27", 8)
-        review = wb.add_setback("Passed over for staff engineer", "promotion", "2026-03-02", 6)
-        wb.check_in(review.id, 5)
-        wb.check_in(review.id, 4)
-        wb.save_reflection(
-            review.id,
-            "start",
-            {
-                "what_happened": "In March the staff role went to an external hire.\n"
-                "My manager said I was not yet operating at that level.",
-                "kind": "Missed promotion or raise",
-                "setback_date": "2026-03-02",
-                "feeling_now": 6,
-                "hardest_part": "Doubt about whether I am good enough",
-            },
-            done=True,
-        )
-        wb.save_reflection(
-            review.id,
-            "deconstruct",
-            {"causes": "Never asked what staff level meant here\nSkipped the design review", "micro_failures": "x"},
-        )
-        wb.save_reflection(
-            review.id,
-            "goals",
-            {
-                "smart_goal": "Lead one cross-team design by June",
-                "actions": [
-                    {"text": "Ask for the promotion criteria in writing", "due": "2026-03-20", "done": False},
-                    {"text": "Book a design review", "due": "2026-03-12", "done": False},
-                ],
-            },
-        )
-        wb.save_draft(layoff.id, "start", {"what_happened": "The platform team was cut on a Friday."})
-    return make_app(data_dir=data_dir, content_dir=shipped_content_dir(), clock=fixed_clock, remember_theme=False)
+    seed_layout(data_dir)
+    return layout_app(data_dir)
 
 
 async def still(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -76,48 +59,100 @@ async def still(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-def select_setback(pilot, title: str) -> None:  # type: ignore[no-untyped-def]
+def select_setback(pilot, title: str) -> int:  # type: ignore[no-untyped-def]
     home = pilot.app.screen
     assert isinstance(home, HomeScreen)
     setbacks = home.query_one("#setbacks", OptionList)
     for index in range(setbacks.option_count):
         if title in str(setbacks.get_option_at_index(index).prompt):
             setbacks.highlighted = index
+    selected = home.selected_setback
+    assert selected is not None
+    return selected
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def open_chapter(pilot, title: str, chapter: str) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.open_chapter(select_setback(pilot, title), chapter)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_home(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        select_setback(pilot, "Passed over")
+        select_setback(pilot, LONG_TITLE)
         await still(pilot)
 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_chapter(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """A chapter that builds on another: the earlier answers pinned above the form, long titles in the bar."""
+
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        select_setback(pilot, "Passed over")
-        pilot.app.open_chapter(pilot.app.screen.selected_setback, "lessons")
-        await pilot.pause()
+        await open_chapter(pilot, LONG_TITLE, "lessons")
         await still(pilot)
 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_chapter_in_cjk(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Wide characters in the title, the guide, the questions and the answers; an unsaved change."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await open_chapter(pilot, CJK_TITLE, "reframe")
+        await pilot.press(*"追記")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_chapter_tabbed_to_the_scale(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Three tabs from the first question: the scale has the focus, and it is on screen with its question."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await open_chapter(pilot, LONG_TITLE, "start")
+        await pilot.press("tab", "tab", "tab")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_chapter_zoomed(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await open_chapter(pilot, LONG_TITLE, "lessons")
+        await pilot.press("f5")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_chapter_in_a_light_theme(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.theme = "textual-light"
+        await open_chapter(pilot, LONG_TITLE, "plan")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_new_setback_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("n", *"Rejected after the final round")
+        await pilot.press("n", *"Rejected after the final round", "tab", "tab", "tab")  # to the scale, at the bottom
         await still(pilot)
 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_delete_confirmation(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        select_setback(pilot, "Passed over")
+        select_setback(pilot, LONG_TITLE)
         pilot.app.screen.query_one("#setbacks").focus()
         await pilot.press("d")
         await still(pilot)
@@ -125,7 +160,38 @@ def test_delete_confirmation(snap_compare, data_dir: Path, size: tuple[int, int]
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_check_in_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        select_setback(pilot, CJK_TITLE)
+        await pilot.press("k", "right", "right")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_export_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from screens.dialogs.transfer import ExportDialog
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.push_screen(ExportDialog(Path("/home/you/failforward-export-20260314.md")))
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_help(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await open_chapter(pilot, LONG_TITLE, "start")
+        await pilot.press("f1")
+        await still(pilot)
+
+    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_journal(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("j")
@@ -134,17 +200,17 @@ def test_journal(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_search(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("slash", *"review")
+        await pilot.press("slash", *"level")
         await pilot.pause(0.3)
         await still(pilot)
 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_progress(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("p")
@@ -155,46 +221,13 @@ def test_progress(snap_compare, data_dir: Path, size: tuple[int, int]) -> None: 
     assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_help(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        select_setback(pilot, "Passed over")
-        pilot.app.open_chapter(pilot.app.screen.selected_setback, "start")
-        await pilot.pause()
-        await pilot.press("f1")
-        await still(pilot)
-
-    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_chapter_in_a_light_theme(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.theme = "textual-light"
-        select_setback(pilot, "Passed over")
-        pilot.app.open_chapter(pilot.app.screen.selected_setback, "goals")
-        await pilot.pause()
-        await still(pilot)
-
-    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_check_in_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        select_setback(pilot, "Passed over")
-        await pilot.press("k", "right", "right")
-        await still(pilot)
-
-    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_export_dialog(snap_compare, data_dir: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    from screens.dialogs.transfer import ExportDialog
+def test_too_small(snap_compare, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 40x10, one line over the chapter: make the window bigger."""
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.push_screen(ExportDialog(Path("/home/you/failforward-export-20260314.md")))
+        await pilot.resize_terminal(80, 24)
+        await open_chapter(pilot, LONG_TITLE, "start")
+        await pilot.resize_terminal(40, 10)
         await still(pilot)
 
-    assert snap_compare(seeded_app(data_dir), terminal_size=size, run_before=run_before)
+    assert snap_compare(seeded_app(data_dir), terminal_size=(40, 10), run_before=run_before)

@@ -64,6 +64,7 @@ class WorkbookApp(App[None]):
         from screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self._fit_to(self.size)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # The journal and the app's own objects live as long as the app: keep the
         # garbage collector from walking them again and again (long pauses at 10k).
@@ -123,6 +124,36 @@ class WorkbookApp(App[None]):
                 severity="warning",
                 timeout=60,
             )
+
+    # -- below the minimum size, one line instead of a broken layout ----------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size)
+
+    def _fit_to(self, size: Any) -> None:
+        """Cover the screens with "make the window bigger" while it is too small; uncover them after."""
+        from screens.too_small import ROOMY_WIDTH, TooSmallScreen, too_small
+
+        self.set_class(size.width < ROOMY_WIDTH, "-tight")  # app.tcss: the footer makes room for every key
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small(size) and not showing:
+            self.push_screen(TooSmallScreen())
+        elif showing and not too_small(size):
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the window is too small, only quitting works: nothing acts on a screen nobody can see."""
+        from screens.too_small import TooSmallScreen
+
+        if not self.screen_stack:
+            return True
+        if action != "quit" and isinstance(self.screen, TooSmallScreen):
+            return False
+        if action == "go" and parameters:
+            target = self._section(str(parameters[0]))
+            if target is not None and isinstance(self.screen, target):
+                return False  # already there: F2 on the journal is not offered
+        return True
 
     # -- typing never waits for the garbage collector ------------------------------
 
@@ -318,14 +349,20 @@ class WorkbookApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
-    def action_go(self, section: str) -> None:
-        """Show a section (home, journal, search, progress) from anywhere."""
+    @staticmethod
+    def _section(section: str) -> type[Screen] | None:
+        """The screen of a section (journal, search, progress); None for home."""
         from screens.journal import JournalScreen
         from screens.progress import ProgressScreen
         from screens.search import SearchScreen
 
-        screens = {"journal": JournalScreen, "search": SearchScreen, "progress": ProgressScreen}
-        target = screens.get(section)
+        sections: dict[str, type[Screen]] = {"journal": JournalScreen, "search": SearchScreen}
+        sections["progress"] = ProgressScreen
+        return sections.get(section)
+
+    def action_go(self, section: str) -> None:
+        """Show a section (home, journal, search, progress) from anywhere."""
+        target = self._section(section)
         if target is not None and isinstance(self.screen, target):
             return
         self._pop_to_home()
@@ -414,6 +451,7 @@ class WorkbookApp(App[None]):
             self.notify(f"Deleted {count} setback{'s' if count != 1 else ''} for good.", title="Trash emptied")
             if isinstance(self.screen, HomeScreen):
                 self.screen.refresh_lists()
+                self.screen.refresh_bindings()
 
         names = ", ".join(f"“{t.title}”" for t in trash[:3]) + (" and more" if len(trash) > 3 else "")
         question = f"Delete {names} for good? This cannot be undone."

@@ -13,7 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
@@ -41,10 +41,9 @@ class CheckInDialog(WorkbookModal[int | None]):
         self.setback_title = title
         self._timer: Timer | None = None
         self._dirty = False
-        self._loading = True
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(Content(f"How does “{self.setback_title}” feel today?"), classes="dialog-question")
             yield Label("0 = it barely bothers me, 10 = it is all I can think about.")
             yield Label("←/→ or a digit; enter saves.", classes="help")
@@ -63,10 +62,6 @@ class CheckInDialog(WorkbookModal[int | None]):
                 self.query_one("#note", Input).value = draft["note"]
             self.notify("Restored what you typed here last time.", title="Unsaved changes restored", timeout=8)
         self.query_one("#rating").focus()
-        self.call_after_refresh(self._loaded)
-
-    def _loaded(self) -> None:
-        self._loading = False
 
     def typed(self) -> dict[str, Any]:
         return {"rating": self.query_one("#rating", ScaleInput).value, "note": self.query_one("#note", Input).value}
@@ -74,8 +69,7 @@ class CheckInDialog(WorkbookModal[int | None]):
     @on(FieldChanged)
     @on(Input.Changed)
     def _changed(self) -> None:
-        if self._loading:
-            return
+        # Widgets also report the values just loaded: write_draft compares with what was there.
         self._dirty = True
         if self._timer is not None:
             self._timer.stop()

@@ -6,15 +6,16 @@ from textual import on
 from textual._time import get_time  # the clock Textual stamps events with
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Label
+
+from screens.base import Dialog
 
 HUMAN_MOMENT = 0.4  # seconds: a "yes" typed sooner after the question appeared was not an answer to it
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """A yes/no question whose default answer is "no".
 
     Keys that arrived in the same burst as the one that asked (a slow link
@@ -35,11 +36,12 @@ class ConfirmDialog(ModalScreen[bool]):
         self.opened = get_time()
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(Content(self.question), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("No (n)", id="no", variant="primary")
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from screens.base import Dialog
 
-class PickDialog(ModalScreen[int | None]):
+
+class PickDialog(Dialog[int | None]):
     """Pick one line of a list; returns its index, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Close")]
@@ -26,6 +27,7 @@ class PickDialog(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="dialog-question")
             yield OptionList(*[Option(Content(c)) for c in self.choices], id="pick")
+        yield Footer(compact=True)
 
     @on(OptionList.OptionSelected, "#pick")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Input, Label
 
@@ -37,7 +37,7 @@ class RescueDialog(WorkbookModal[Path | None]):
         self.original = original
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label("Your journal's folder is gone", classes="dialog-question")
             yield Label(Content(f"{self.reason.removeprefix('not saved: ')}."), classes="help")
             yield Label(

@@ -18,7 +18,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
@@ -77,7 +77,6 @@ class SetbackDialog(WorkbookModal[Setback | None]):
         self._save_with = save
         self._timer: Timer | None = None
         self._dirty = False
-        self._loading = True
 
     @property
     def form(self) -> str:
@@ -89,7 +88,7 @@ class SetbackDialog(WorkbookModal[Setback | None]):
 
     def compose(self) -> ComposeResult:
         s = self.setback
-        with Vertical(classes="dialog setback-dialog"):
+        with VerticalScroll(classes="dialog setback-dialog", can_focus=False):
             yield Label("Edit the setback" if s else "Name a setback", classes="dialog-question")
             yield Label(Content("What happened, in a few words?"), classes="question")
             yield SafeInput(
@@ -115,10 +114,6 @@ class SetbackDialog(WorkbookModal[Setback | None]):
             self._load(draft)
             self.notify("Restored what you typed here last time.", title="Unsaved changes restored", timeout=8)
         self.query_one("#title", Input).focus()
-        self.call_after_refresh(self._loaded)
-
-    def _loaded(self) -> None:
-        self._loading = False
 
     def _load(self, values: dict[str, Any]) -> None:
         if isinstance(values.get("title"), str):
@@ -163,8 +158,7 @@ class SetbackDialog(WorkbookModal[Setback | None]):
     @on(FieldChanged)
     @on(OptionList.OptionHighlighted)
     def _changed(self) -> None:
-        if self._loading:
-            return
+        # Widgets also report the values just loaded: write_draft compares with what was there.
         self._dirty = True
         if self._timer is not None:
             self._timer.stop()

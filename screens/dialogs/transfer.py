@@ -9,9 +9,9 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Footer, Label, ProgressBar
 
 from screens.base import WorkbookModal
 from screens.widgets.fields import SafeInput
@@ -33,13 +33,14 @@ class TransferDialog(WorkbookModal[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(self.TITLE_TEXT, classes="dialog-question")
             yield Label(Content(self.PROMPT))
             yield SafeInput(str(self.default_path), id="path")
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Label("", id="result")
             yield Label("enter starts · escape closes", classes="help")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False

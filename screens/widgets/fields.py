@@ -290,6 +290,12 @@ class ChecklistField(Vertical):
         self._refresh_items(len(self.items) - 1)
         return True
 
+    @on(OptionList.OptionSelected, "#items")
+    def _enter_ticks(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an item ticks it, as space does (the list offers enter, so it must act)."""
+        event.stop()
+        self.action_toggle_item()
+
     @on(OptionList.OptionSelected, "#suggestions")
     def _take_suggestion(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -419,8 +425,12 @@ class FieldBox(Vertical):
         self.set_class(bool(message), "-invalid")
 
 
-class ReflectionForm(VerticalScroll):
-    """The chapter's questions, filled from and read into a dict of answers."""
+class ReflectionForm(VerticalScroll, can_focus=False):
+    """The chapter's questions, filled from and read into a dict of answers.
+
+    The form itself takes no focus: tab goes from question to question, and the
+    form scrolls to show the one with the focus.
+    """
 
     def __init__(self, fields: tuple[Field, ...], suggestions: dict[str, list[str]], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="form")
@@ -433,17 +443,6 @@ class ReflectionForm(VerticalScroll):
 
     def boxes(self) -> list[FieldBox]:
         return list(self.query(FieldBox))
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Show the question with its answer, not just the input.
-        for node in event.widget.ancestors_with_self:
-            if isinstance(node, FieldBox):
-                self.call_after_refresh(self._show_box, node)
-                break
-
-    def _show_box(self, box: FieldBox) -> None:
-        tall = box.outer_size.height >= self.scrollable_content_region.height
-        self.scroll_to_widget(box, animate=False, top=tall)
 
     def to_answers(self) -> dict[str, Any]:
         return {box.field.id: box.get_value() for box in self.boxes()}

@@ -22,7 +22,9 @@ MIN_FIRST_CHARS = 2000  # render at least this much text before the first frame
 
 
 class GuideView(VerticalScroll, can_focus=True):
-    """Scrollable guide text; ``[`` and ``]`` jump between headings."""
+    """Scrollable guide text; ``[`` and ``]`` jump between headings; F5 (on the chapter) zooms it."""
+
+    ALLOW_MAXIMIZE = True  # Textual's scrolling containers refuse to be maximized unless asked
 
     BINDINGS = [
         Binding("right_square_bracket", "heading(1)", "Next heading", show=False),

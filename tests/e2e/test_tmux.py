@@ -174,7 +174,7 @@ def test_resizes_keep_typed_text_and_adapt_the_layout(tmux: Tmux, tmp_path: Path
     assert stacked(screen.split("\n"), guide, label)
 
     typed = ["typed at 80x24"]
-    for cols, rows, layout in [(120, 40, side_by_side), (60, 20, stacked), (80, 24, stacked), (100, 30, side_by_side)]:
+    for cols, rows, layout in [(120, 40, side_by_side), (70, 20, stacked), (80, 24, stacked), (100, 30, side_by_side)]:
         tmux.resize(cols, rows)
         # Wait for the app to lay itself out at the new size, with every line still there.
         deadline = time.monotonic() + 10
@@ -201,6 +201,31 @@ def test_resizes_keep_typed_text_and_adapt_the_layout(tmux: Tmux, tmp_path: Path
         drafts = store.all("drafts")
     assert answers["what"] == "\n".join(typed)
     assert drafts == []
+
+
+def test_below_the_minimum_size_one_line_then_the_chapter_as_it_was(tmux: Tmux, tmp_path: Path) -> None:
+    """At 40x10 the app asks for a bigger window; resized back, the chapter and the typed text are there."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Shrunk")
+    tmux.type("typed before the shrink")
+    tmux.wait_for("typed before the shrink")
+
+    tmux.resize(40, 10)
+    screen = tmux.wait_for("Make the window at least 70x20")
+    assert [line.strip() for line in screen.split("\n") if line.strip()] == ["Make the window at least 70x20"]
+    tmux.type("zz")  # keys do nothing while the window is too small
+
+    tmux.resize(80, 24)
+    screen = tmux.wait_for("typed before the shrink", "chapter 1 of")
+    tmux.wait_for_footer("Save")
+    assert "zz" not in screen
+    tmux.type(", and after")
+    tmux.wait_for("typed before the shrink, and after")
+    quit_app(tmux)
+    with Store(data) as store:
+        drafts = [d["answers"]["what"] for d in store.all("drafts")]
+    assert drafts == ["typed before the shrink, and after"]
 
 
 # -- type-ahead: keys that arrive in one burst ------------------------------------------

@@ -189,13 +189,11 @@ def list_setbacks(args: argparse.Namespace) -> int:
     if not rows:
         print("no setbacks yet")
         return EXIT_OK
+    from tui.cells import pad, width
+
     rows.insert(0, ("ID", "KIND", "DATE", "DONE", "TITLE"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        ident, kind, date, done, title = row
-        print(
-            "  ".join(
-                [ident.rjust(widths[0]), kind.ljust(widths[1]), date.ljust(widths[2]), done.ljust(widths[3]), title]
-            )
-        )
+    widths = [max(width(row[i]) for row in rows) for i in range(4)]  # terminal cells, not characters
+    for ident, kind, date, done, title in rows:
+        cells = [pad(ident, widths[0], right=True), pad(kind, widths[1]), pad(date, widths[2]), pad(done, widths[3])]
+        print("  ".join([*cells, title]))
     return EXIT_OK
