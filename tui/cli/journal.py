@@ -19,9 +19,11 @@ from tui.cli.common import (
     EXIT_UNKNOWN,
     error,
     is_journal,
+    is_stdout,
     journal_error,
     load_chapters,
     reason,
+    say,
     split,
     write_output,
 )
@@ -41,7 +43,7 @@ def export(args: argparse.Namespace) -> int:
         error("--only needs at least one chapter id")
         return EXIT_CONTENT
     folder = data_dir(args.data_dir)
-    if args.output not in (None, "-") and is_journal(Path(args.output).expanduser(), folder):
+    if not is_stdout(args.output) and is_journal(Path(args.output).expanduser(), folder):
         error(f"refusing to write over the journal itself ({args.output})")
         return EXIT_CONTENT
     chapters = load_chapters(args.content)
@@ -68,11 +70,9 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     finally:
         workbook.close()
-    code = write_output(payload, args.output)
-    if code == EXIT_OK and args.output not in (None, "-"):
-        noun = "setback" if count == 1 else "setbacks"
-        print(f"exported {count} {noun} ({'JSON' if fmt == 'json' else 'Markdown'}) to {args.output}")
-    return code
+    noun = "setback" if count == 1 else "setbacks"
+    done = f"exported {count} {noun} ({'JSON' if fmt == 'json' else 'Markdown'}) to {args.output}"
+    return write_output(payload, args.output, done)
 
 
 def import_file(args: argparse.Namespace) -> int:
@@ -127,14 +127,13 @@ def import_file(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     finally:
         workbook.close()
-    print(f"{'checked' if args.dry_run else 'imported'} {path}")
-    print(report.summary())
+    say(f"{'checked' if args.dry_run else 'imported'} {path}")
+    say(report.summary())
     return EXIT_OK
 
 
 def backup(args: argparse.Namespace) -> int:
     from tui.locations import DB_FILE, data_dir
-    from tui.output import OutputError, write_file
     from tui.workbook import StoreError, Workbook
 
     folder = data_dir(args.data_dir)
@@ -143,6 +142,8 @@ def backup(args: argparse.Namespace) -> int:
         snapshot = Workbook.snapshot(folder)
     except StoreError as exc:
         return journal_error(exc)
+    if args.output == "-":
+        return write_output(snapshot.raw, "-")
     if args.output:
         target = Path(args.output).expanduser()
         if is_journal(target, folder):
@@ -155,14 +156,8 @@ def backup(args: argparse.Namespace) -> int:
         while target.exists():
             n += 1
             target = Path(f"failforward-backup-{stamp}-{n}.json")
-    try:
-        write_file(target, snapshot.raw)
-    except OutputError as exc:
-        error(str(exc))
-        return EXIT_ERROR
     noun = "setback" if snapshot.setbacks == 1 else "setbacks"
-    print(f"backed up {source} ({snapshot.setbacks} {noun}) to {target}")
-    return EXIT_OK
+    return write_output(snapshot.raw, str(target), f"backed up {source} ({snapshot.setbacks} {noun}) to {target}")
 
 
 def list_setbacks(args: argparse.Namespace) -> int:
@@ -187,13 +182,13 @@ def list_setbacks(args: argparse.Namespace) -> int:
     finally:
         workbook.close()
     if not rows:
-        print("no setbacks yet")
+        say("no setbacks yet")
         return EXIT_OK
     rows.insert(0, ("ID", "KIND", "DATE", "DONE", "TITLE"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         ident, kind, date, done, title = row
-        print(
+        say(
             "  ".join(
                 [ident.rjust(widths[0]), kind.ljust(widths[1]), date.ljust(widths[2]), done.ljust(widths[3]), title]
             )

@@ -19,6 +19,8 @@ exit codes:
   3  no setback with that id, or the journal or export was written by a
      newer failforward (upgrade first)
   130  interrupted (ctrl+c)
+  141  standard output was closed early (e.g. piped into 'head'): the command
+       stops quietly, as any tool stopped by a closed pipe (128 + SIGPIPE)
 
 environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
@@ -26,6 +28,14 @@ environment:
 
 commands: export, import, backup, list, check-content (each has --help);
 docs/CLI.md describes them with examples.
+"""
+
+OUTPUT_NOTE = """\
+-o FILE: '-' is standard output. A new file is written atomically, mode 0600.
+A symbolic link is written through: its target is replaced atomically and
+keeps its mode. A named pipe, a device, /dev/stdout or /dev/fd/N (a shell's
+>(command)) is written straight to. A message says where the output went
+only when it went to a regular file.
 """
 
 _READ_ONLY_NOTE = """\
@@ -45,9 +55,10 @@ chapter with every question and your answer verbatim in a fenced block, then
 action items with due dates. JSON holds everything (setbacks, reflections,
 drafts, action items, check-ins) and is what 'failforward import' reads.
 Without --format, a FILE ending in .json gets JSON, anything else Markdown.
-Output files are written atomically and only you can read them (mode 0600).
 
 """
+    + OUTPUT_NOTE
+    + "\n"
     + _READ_ONLY_NOTE
     + """
 examples:
@@ -82,11 +93,14 @@ To restore it: close failforward, then copy it over journal.json in the data
 folder (failforward also keeps its last five backups in the folder 'backups').
 
 """
+    + OUTPUT_NOTE
+    + "\n"
     + _READ_ONLY_NOTE
     + """
 examples:
   failforward backup
   failforward backup -o ~/safe/failforward.json
+  failforward backup -o - | gzip > journal.json.gz
 """
 )
 
@@ -157,14 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="Markdown: leave out these answers (chapter.field, or a field id for every chapter)",
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output ('-': standard output)")
 
     imp = add("import", "add a JSON export to the journal (--dry-run first)", IMPORT_HELP)
     imp.add_argument("file", metavar="FILE", help="a JSON export")
     imp.add_argument("--dry-run", action="store_true", help="only report what would be added and skipped")
 
     backup = add("backup", "copy the journal to a file", BACKUP_HELP)
-    backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy")
+    backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy ('-': standard output)")
 
     add("list", "list the setbacks with their ids and progress", LIST_HELP)
 

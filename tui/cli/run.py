@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content
+from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content, say
 
 
 def check_content(folders: list[Path]) -> int:
@@ -23,7 +23,7 @@ def check_content(folders: list[Path]) -> int:
     if not result.chapters:
         error(f"no chapter files (*.md) in {', '.join(str(f) for f in folders)}")
         return EXIT_CONTENT
-    print(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}")
+    say(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}")
     return EXIT_OK
 
 

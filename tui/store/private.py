@@ -39,8 +39,11 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_private(path: Path, payload: bytes | list[bytes]) -> None:
+def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600) -> None:
     """Write ``payload`` (bytes, or a list of pieces) to ``path`` atomically and durably, mode 0600.
+
+    ``mode`` is for an output written through a symbolic link over a file
+    that has its own (the person's notes folder): the journal's files are 0600.
 
     Raises :class:`SaveError`. On any failure ``path`` is left byte-identical
     to what it was (if the folder cannot be flushed after the rename, the old
@@ -54,7 +57,7 @@ def write_private(path: Path, payload: bytes | list[bytes]) -> None:
     kept_previous = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
         for piece in [payload] if isinstance(payload, bytes) else payload:
             write_all(fd, piece)
         os.fsync(fd)
