@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -41,14 +42,16 @@ def big_journal(tmp_path: Path) -> Path:
 
 def same_export(a: str, b: str) -> bool:
     """Two exports say the same (the time of export aside)."""
-    return [ln for ln in a.splitlines() if "exported" not in ln] == [ln for ln in b.splitlines() if "exported" not in ln]
+    return [ln for ln in a.splitlines() if "exported" not in ln] == [
+        ln for ln in b.splitlines() if "exported" not in ln
+    ]
 
 
 def sh(script: str, *, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``script`` in bash, with ``ff`` meaning the installed failforward on the test chapters."""
     ff_cmd = shlex.join([str(FAILFORWARD), "--content", str(FIXTURE_CHAPTERS)])
     return subprocess.run(
-        ["bash", "-c", f"ff() {{ {ff_cmd} \"$@\"; }}\n{script}"],
+        ["bash", "-c", f'ff() {{ {ff_cmd} "$@"; }}\n{script}'],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -63,7 +66,9 @@ def sh(script: str, *, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_list_into_head_ends_quietly_every_time(journal: Path, tmp_path: Path) -> None:
     # The reader may close before or after the writer is done: run it often enough to see both.
     for _ in range(8):
-        result = sh(f'ff list --data-dir {shlex.quote(str(journal))} | head -1; echo "status=${{PIPESTATUS[0]}}"', cwd=tmp_path)
+        result = sh(
+            f'ff list --data-dir {shlex.quote(str(journal))} | head -1; echo "status=${{PIPESTATUS[0]}}"', cwd=tmp_path
+        )
         assert result.stderr == "", result.stderr
         lines = result.stdout.splitlines()
         assert lines[0].split() == ["ID", "KIND", "DATE", "DONE", "TITLE"]
@@ -82,7 +87,7 @@ def test_a_reader_that_stops_early_ends_the_command_with_141_and_no_message(
                     wb.add_setback(f"More {n} " + "x" * 60, "other")
     for _ in range(3):
         result = sh(
-            f'ff {command} --data-dir {shlex.quote(str(big_journal))} | head -c 10 >/dev/null; '
+            f"ff {command} --data-dir {shlex.quote(str(big_journal))} | head -c 10 >/dev/null; "
             'echo "status=${PIPESTATUS[0]}"',
             cwd=tmp_path,
         )
@@ -135,7 +140,9 @@ def test_output_to_dev_stdout_is_standard_output(journal: Path, tmp_path: Path) 
 
 def test_output_to_dev_stdout_redirected_to_a_file(journal: Path, tmp_path: Path) -> None:
     expected = ff("export", "--data-dir", str(journal)).stdout
-    result = sh(f"echo first > out.md; ff export --data-dir {shlex.quote(str(journal))} -o /dev/stdout >> out.md", cwd=tmp_path)
+    result = sh(
+        f"echo first > out.md; ff export --data-dir {shlex.quote(str(journal))} -o /dev/stdout >> out.md", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     written = (tmp_path / "out.md").read_text()
     assert written.startswith("first\n---\n")  # appended, as the shell asked
@@ -185,3 +192,61 @@ def test_python_dash_m_ends_quietly_on_a_broken_pipe_too(big_journal: Path, tmp_
     )
     assert result.stderr == ""
     assert result.stdout.strip() == "status=141"
+
+
+# -- completion and the manual page --------------------------------------------------
+
+
+def complete_in_bash(words: list[str], tmp_path: Path) -> list[str]:
+    """What bash's tab offers after ``words`` (the last one is being typed), with the generated script loaded."""
+    script = tmp_path / "failforward.bash"
+    assert ff("completion", "bash", "-o", str(script)).returncode == 0
+    array = " ".join(shlex.quote(w) for w in words)
+    result = sh(
+        f"source {shlex.quote(str(script))}\n"
+        f"COMP_WORDS=({array}); COMP_CWORD={len(words) - 1}\n"
+        f"_shtab_failforward failforward {shlex.quote(words[-1])} {shlex.quote(words[-2])}\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"',
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_bash_completion_knows_the_commands_and_their_options(tmp_path: Path) -> None:
+    assert complete_in_bash(["failforward", "ac"], tmp_path) == ["actions"]
+    assert set(complete_in_bash(["failforward", ""], tmp_path)) >= {
+        "export", "import", "backup", "list", "actions", "check-content", "completion", "man",
+    }  # fmt: skip
+    assert {"--due", "--json", "--ics", "--output"} <= set(complete_in_bash(["failforward", "actions", "--"], tmp_path))
+    assert complete_in_bash(["failforward", "completion", ""], tmp_path) == ["bash", "zsh", "fish"]
+    assert complete_in_bash(["failforward", "export", "--format", ""], tmp_path)[:2] == ["md", "json"]
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_completion_name_every_command(shell: str) -> None:
+    result = ff("completion", shell)
+    assert result.returncode == 0, result.stderr
+    for command in ("export", "import", "backup", "list", "actions", "check-content", "completion", "man"):
+        assert command in result.stdout
+    option = {"zsh": "--{}", "fish": "-l {}"}[shell]
+    assert option.format("due") in result.stdout and option.format("ics") in result.stdout
+    checker = {"zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
+    if shutil.which(checker[0]):
+        check = subprocess.run([*checker], input=result.stdout, capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, check.stderr
+
+
+def test_man_page_is_roff_with_every_command_and_the_exit_codes(tmp_path: Path) -> None:
+    result = ff("man")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('.TH FAILFORWARD "1"')
+    if not shutil.which("groff"):
+        pytest.skip("groff is not installed")
+    page = subprocess.run(
+        ["groff", "-man", "-Tutf8", "-P-c", "-rLL=100n"], input=result.stdout, capture_output=True, text=True
+    ).stdout
+    assert "failforward - a terminal workbook" in page
+    for command in ("export", "import", "backup", "list", "actions", "check-content", "completion", "man"):
+        assert f"failforward {command}" in page
+    assert "141" in page and "FAILFORWARD_DATA_DIR" in page

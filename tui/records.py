@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -92,6 +94,13 @@ class Draft:
 
 @dataclass
 class ActionItem:
+    """A checklist item of a saved chapter, as a dated commitment.
+
+    ``id`` is the record's, and changes each time the chapter is saved;
+    ``item_id`` stays with the item (see :func:`item_keys`): calendars and
+    scripts use it to recognise an item they have seen.
+    """
+
     id: int
     setback_id: int
     chapter_id: str
@@ -99,6 +108,7 @@ class ActionItem:
     text: str
     due: str | None = None
     done: bool = False
+    item_id: str = ""
 
 
 @dataclass
@@ -205,6 +215,32 @@ def format_value(f: Field | None, value: Any) -> str:
                 lines.append(f"- {item}")
         return "\n".join(lines)
     return str(value)
+
+
+def new_item_id() -> str:
+    """A new checklist item's id: random, so that it never depends on the item's text or place."""
+    return uuid.uuid4().hex[:16]
+
+
+def item_keys(items: list[Any]) -> list[str]:
+    """A stable key for each checklist item: its ``id``, else one made from its text.
+
+    Items saved before items had ids keep their key as long as their text
+    does (a second item with the same text gets ``-2``, and so on); new items
+    carry a random id from :func:`new_item_id` that survives edits.
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for item in items:
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident.strip():
+            keys.append(ident.strip())
+            continue
+        text = str(item.get("text", "")) if isinstance(item, dict) else str(item)
+        base = "t" + hashlib.sha256(text.strip().encode()).hexdigest()[:15]
+        seen[base] = seen.get(base, 0) + 1
+        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return keys
 
 
 def candidates(f: Field | None, value: Any) -> list[str]:

@@ -42,6 +42,8 @@ from tui.records import (
     format_value,
     from_doc,
     is_empty,
+    item_keys,
+    new_item_id,
     parse_date,
     same_answers,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "Workbook",
     "format_value",
     "is_empty",
+    "new_item_id",
     "parse_date",
     "same_answers",
 ]
@@ -499,9 +502,8 @@ class Workbook:
         for f in chapter.fields:
             if f.kind != "checklist":
                 continue
-            for item in answers.get(f.id) or []:
-                if not isinstance(item, dict) or not str(item.get("text", "")).strip():
-                    continue
+            items = [i for i in answers.get(f.id) or [] if isinstance(i, dict) and str(i.get("text", "")).strip()]
+            for item, key in zip(items, item_keys(items), strict=True):
                 self.store.insert(
                     ACTIONS,
                     {
@@ -511,6 +513,7 @@ class Workbook:
                         "text": str(item["text"]).strip(),
                         "due": item.get("due") or None,
                         "done": bool(item.get("done")),
+                        "item_id": key,  # stays with the item across saves (the record's id does not)
                     },
                 )
 

@@ -15,16 +15,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tui.cli.actions import actions
 from tui.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, StdoutError, error, reason, silence_stdout
 from tui.cli.journal import backup, export, import_file, list_setbacks
 from tui.cli.parser import build_parser
 from tui.cli.run import check_content, run_app
+from tui.cli.shell import completion, man
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": export,
     "import": import_file,
     "backup": backup,
     "list": list_setbacks,
+    "actions": actions,
+    "completion": completion,
+    "man": man,
 }
 
 __all__ = ["build_parser", "main"]

@@ -174,13 +174,33 @@ def list_setbacks(args: argparse.Namespace) -> int:
         return journal_error(exc)
     try:
         progress = workbook.progress_all()  # one pass, not one search per setback
-        rows = []
-        for s in workbook.setbacks(include_archived=True):
-            title = " ".join(s.title.split("\n")) + (" (archived)" if s.archived else "")
-            p = progress.get(s.id) or Progress(0, 0, len(chapters))
-            rows.append((str(s.id), s.kind, s.date or "-", f"{p.done}/{len(chapters)}", title))
+        setbacks = workbook.setbacks(include_archived=True)
     finally:
         workbook.close()
+    total = len(chapters)
+    if args.json:
+        out = []
+        for s in setbacks:
+            p = progress.get(s.id) or Progress(0, 0, total)
+            out.append(
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "kind": s.kind,
+                    "date": s.date,
+                    "feeling": s.feeling,
+                    "archived": s.archived,
+                    "created": s.created,
+                    "updated": s.updated,
+                    "chapters": {"done": p.done, "started": p.started, "total": total},
+                }
+            )
+        return write_output((json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode(), None)
+    rows = []
+    for s in setbacks:
+        title = " ".join(s.title.split("\n")) + (" (archived)" if s.archived else "")
+        p = progress.get(s.id) or Progress(0, 0, total)
+        rows.append((str(s.id), s.kind, s.date or "-", f"{p.done}/{total}", title))
     if not rows:
         say("no setbacks yet")
         return EXIT_OK

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tui import __version__
 from tui.cli.common import EXIT_CONTENT
@@ -26,9 +26,13 @@ environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
   FAILFORWARD_CONFIG_DIR  where your own chapters live (in its 'chapters' folder)
 
-commands: export, import, backup, list, check-content (each has --help);
+commands: export, import, backup, list, actions, check-content, completion, man
+(each has --help);
 docs/CLI.md describes them with examples.
 """
+
+OUTPUT_HELP = "write to FILE instead of standard output ('-': standard output)"
+DUE_HELP = "7d (due within 7 days, overdue included), overdue, today, or all (the default)"
 
 OUTPUT_NOTE = """\
 -o FILE: '-' is standard output. A new file is written atomically, mode 0600.
@@ -107,11 +111,70 @@ examples:
 LIST_HELP = (
     """\
 List the setbacks: id (for 'export --setback'), kind, date, chapters done of
-all chapters, and title. Archived setbacks are marked.
+all chapters, and title. Archived setbacks are marked. --json prints them for
+scripts.
 
 """
     + _READ_ONLY_NOTE
 )
+
+
+COMPLETION_HELP = """\
+Print the completion script for your shell: commands, options, their choices
+and file names complete with tab. It is generated from the same parser as
+--help, so it always knows every option.
+
+install it:
+  bash:  failforward completion bash > ~/.local/share/bash-completion/completions/failforward
+  zsh:   failforward completion zsh > ~/.zfunc/_failforward
+         (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish:  failforward completion fish > ~/.config/fish/completions/failforward.fish
+"""
+
+MAN_HELP = """\
+Print the manual page, failforward(1), generated from the same parser as
+--help.
+
+read or install it:
+  failforward man | man -l -
+  failforward man > ~/.local/share/man/man1/failforward.1
+"""
+
+
+ACTIONS_HELP = (
+    """\
+List the open action items (the dated steps of checklist questions, e.g. in
+"Set clear goals"): due date, setback, chapter and the action, soonest first,
+items without a date last. Nothing is printed when nothing matches, so a cron
+job mails only when something is due. Archived setbacks' items are left out
+unless --setback names one.
+
+--json prints them for scripts; --ics writes an iCalendar file with one
+all-day event per dated item. Each item keeps its UID across saves and
+exports, so importing the file again (or subscribing to it) updates the
+events instead of adding copies.
+
+"""
+    + OUTPUT_NOTE
+    + "\n"
+    + _READ_ONLY_NOTE
+    + """
+examples:
+  failforward actions --due 7d
+  failforward actions --due overdue --json | jq -r '.[].text'
+  failforward actions --ics -o ~/calendars/failforward.ics
+"""
+)
+
+
+def _due(text: str) -> Any:
+    """--due's value, checked by the parser (a bad one is a usage error, exit code 2)."""
+    from tui.export.actions import Due
+
+    try:
+        return Due.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -171,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="Markdown: leave out these answers (chapter.field, or a field id for every chapter)",
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output ('-': standard output)")
+    export.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 
     imp = add("import", "add a JSON export to the journal (--dry-run first)", IMPORT_HELP)
     imp.add_argument("file", metavar="FILE", help="a JSON export")
@@ -180,7 +243,23 @@ def build_parser() -> argparse.ArgumentParser:
     backup = add("backup", "copy the journal to a file", BACKUP_HELP)
     backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy ('-': standard output)")
 
-    add("list", "list the setbacks with their ids and progress", LIST_HELP)
+    lister = add("list", "list the setbacks with their ids and progress", LIST_HELP)
+    lister.add_argument("--json", action="store_true", help="JSON for scripts (docs/CLI.md shows the shape)")
+
+    acts = add("actions", "list action items by due date, as JSON or as a calendar (.ics)", ACTIONS_HELP)
+    acts.add_argument(
+        "--due",
+        type=_due,
+        default="all",
+        metavar="WHEN",
+        help=DUE_HELP,
+    )
+    acts.add_argument("--setback", metavar="ID", type=int, help="only this setback's ('failforward list' shows ids)")
+    acts.add_argument("--done", action="store_true", help="include items already ticked off")
+    form = acts.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="JSON for scripts (docs/CLI.md shows the shape)")
+    form.add_argument("--ics", action="store_true", help="an iCalendar file: one all-day event per dated item")
+    acts.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 
     check = add(
         "check-content",
@@ -188,4 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Validate chapter files. Without DIR: the chapters the app would load.",
     )
     check.add_argument("dir", nargs="?", metavar="DIR", help="a folder of chapter files")
+
+    comp = add("completion", "print the shell completion script (bash, zsh or fish)", COMPLETION_HELP)
+    comp.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish")
+    comp.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+
+    man = add("man", "print the manual page, failforward(1), in roff", MAN_HELP)
+    man.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
     return parser
