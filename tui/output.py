@@ -127,3 +127,19 @@ def write_file(path: Path, payload: bytes) -> Written:
         with contextlib.suppress(OSError):  # root writing into someone's notes: they keep owning them
             os.chown(target, *owner)
     return "file"
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Write each file into ``folder`` (created 0700 if missing; its parent must exist) as :func:`write_file` does.
+
+    Files already there under other names are left alone. Raises
+    :class:`OutputError` at the first file that cannot be written (the ones
+    before it are written whole).
+    """
+    try:
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise OutputError(f"cannot write {folder}: {_reason(exc)}") from exc
+    for name, payload in files.items():
+        write_file(folder / name, payload)

@@ -42,9 +42,15 @@ def export(args: argparse.Namespace) -> int:
     if only is not None and not only:
         error("--only needs at least one chapter id")
         return EXIT_CONTENT
+    if fmt == "md-folder" and is_stdout(args.output):
+        error("--format md-folder writes one note per setback: name a folder with -o DIR")
+        return EXIT_CONTENT
     folder = data_dir(args.data_dir)
     if not is_stdout(args.output) and is_journal(Path(args.output).expanduser(), folder):
         error(f"refusing to write over the journal itself ({args.output})")
+        return EXIT_CONTENT
+    if fmt == "md-folder" and _inside(Path(args.output).expanduser(), folder):
+        error(f"refusing to write notes into the journal's folder ({args.output})")
         return EXIT_CONTENT
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
@@ -54,7 +60,11 @@ def export(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return journal_error(exc)
     try:
-        if fmt == "json":
+        if fmt == "md-folder":
+            from tui.export.notes import export_notes
+
+            notes = export_notes(workbook, Path(args.output).expanduser(), args.setback, only=only, redact=redact)
+        elif fmt == "json":
             data = export_json(workbook, args.setback)
             payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
             count = len(data["setbacks"])
@@ -70,9 +80,33 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     finally:
         workbook.close()
+    if fmt == "md-folder":
+        return _write_notes(Path(args.output).expanduser(), {n.name: n.text.encode() for n in notes}, args.output)
     noun = "setback" if count == 1 else "setbacks"
     done = f"exported {count} {noun} ({'JSON' if fmt == 'json' else 'Markdown'}) to {args.output}"
     return write_output(payload, args.output, done)
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    """Whether ``target`` is the data folder or inside it."""
+    try:
+        resolved, data = target.resolve(), folder.resolve()
+    except OSError:
+        return False
+    return resolved == data or data in resolved.parents
+
+
+def _write_notes(target: Path, files: dict[str, bytes], shown: str) -> int:
+    from tui.output import OutputError, write_folder
+
+    try:
+        write_folder(target, files)
+    except OutputError as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    noun = "note" if len(files) == 1 else "notes"
+    say(f"exported {len(files)} {noun} (one per setback) to {shown}")
+    return EXIT_OK
 
 
 def import_file(args: argparse.Namespace) -> int:

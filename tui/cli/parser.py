@@ -60,6 +60,13 @@ action items with due dates. JSON holds everything (setbacks, reflections,
 drafts, action items, check-ins) and is what 'failforward import' reads.
 Without --format, a FILE ending in .json gets JSON, anything else Markdown.
 
+md-folder writes one note per setback into the folder -o DIR (made if
+missing), for Obsidian and other note apps: flat front matter (title, date,
+tags, setback, status), action items as task lines ("- [ ] text 📅
+YYYY-MM-DD"), the answers verbatim. Running it again updates the same notes
+(found by their 'setback' property, even when renamed); other files in the
+folder are left alone.
+
 """
     + OUTPUT_NOTE
     + "\n"
@@ -69,6 +76,7 @@ examples:
   failforward export -o journal.md
   failforward export --format json -o journal.json
   failforward export --setback 2 --only feedback,goals --redact goals.obstacle
+  failforward export --format md-folder -o ~/vault/failforward
 """
 )
 
@@ -221,7 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = add("export", "export the journal or one setback to Markdown or JSON", EXPORT_HELP)
     export.add_argument("--setback", metavar="ID", type=int, help="only this setback ('failforward list' shows ids)")
-    export.add_argument("--format", choices=("md", "json"), help="md (Markdown, the default) or json")
+    export.add_argument(
+        "--format",
+        choices=("md", "json", "md-folder"),
+        help="md (Markdown, the default), json, or md-folder (one note per setback into the folder -o DIR)",
+    )
     export.add_argument(
         "--only",
         metavar="CHAPTER,...",
