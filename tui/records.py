@@ -65,6 +65,7 @@ class Setback:
     archived: bool = False
     created: str = ""
     updated: str = ""
+    notes: str = ""  # free notes, e.g. entries imported from jrnl or Day One
 
 
 @dataclass

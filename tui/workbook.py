@@ -285,6 +285,15 @@ class Workbook:
         assert found is not None
         return found
 
+    def add_notes(self, setback_id: int, text: str) -> None:
+        """Add ``text`` after the setback's free notes (a blank line between); cleaned as typed text is."""
+        found = self.setback(setback_id)
+        if found is None:
+            raise ValueError(f"no setback with id {setback_id}")
+        text = clean_text(text).strip("\n")
+        notes = f"{found.notes.rstrip()}\n\n{text}" if found.notes.strip() else text
+        self.store.update(SETBACKS, setback_id, {"notes": notes, "updated": self._stamp()})
+
     def archive_setback(self, setback_id: int, archived: bool = True) -> None:
         self.store.update(SETBACKS, setback_id, {"archived": archived, "updated": self._stamp()})
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from tui.cli.common import (
     EXIT_CONTENT,
@@ -109,35 +110,49 @@ def _write_notes(target: Path, files: dict[str, bytes], shown: str) -> int:
     return EXIT_OK
 
 
-def import_file(args: argparse.Namespace) -> int:
-    from tui.export import ExportError, ExportTooNew, import_json, validate_export
-    from tui.locations import data_dir
-    from tui.workbook import NoJournal, StoreError, Workbook
+def read_json(path: Path, what: str, hint: str = "") -> tuple[Any, int | None]:
+    """The parsed JSON file at ``path`` and None; or None and an exit code, the reason said in one line.
 
-    path = Path(args.file).expanduser()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        error(f"cannot read {path}: {reason(exc)}")
-        return EXIT_ERROR
+    ``what`` names what the file should be ("a failforward JSON export");
+    ``hint`` follows a bad-JSON message.
+    """
 
     def no_constants(name: str) -> None:
         raise ValueError(f"{name} is not a number JSON allows")
 
     try:
-        data = json.loads(raw, parse_constant=no_constants)
+        raw = path.read_bytes()
+    except OSError as exc:
+        error(f"cannot read {path}: {reason(exc)}")
+        return None, EXIT_ERROR
+    try:
+        return json.loads(raw, parse_constant=no_constants), None
     except UnicodeDecodeError:
-        error(f"{path} is not a failforward JSON export: it is not UTF-8 text")
-        return EXIT_CONTENT
+        error(f"{path} is not {what}: it is not UTF-8 text")
     except json.JSONDecodeError as exc:
-        error(
-            f"{path} is not a failforward JSON export: bad JSON at line {exc.lineno}, column {exc.colno} "
-            f"({exc.msg}); import reads what 'failforward export --format json' writes"
-        )
-        return EXIT_CONTENT
+        error(f"{path} is not {what}: bad JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}){hint}")
     except ValueError as exc:
-        error(f"{path} is not a failforward JSON export: bad JSON ({exc})")
+        error(f"{path} is not {what}: bad JSON ({exc})")
+    return None, EXIT_CONTENT
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from tui.export import ExportError, ExportTooNew, import_json, validate_export
+    from tui.locations import data_dir
+    from tui.workbook import NoJournal, StoreError, Workbook
+
+    if args.source != "failforward":
+        from tui.cli.entries import import_entries_file
+
+        return import_entries_file(args)
+    if args.setback is not None or args.title is not None or args.chapter is not None:
+        error("--setback, --title and --chapter are for --from jrnl or dayone (a failforward export brings its own)")
         return EXIT_CONTENT
+    path = Path(args.file).expanduser()
+    hint = "; import reads what 'failforward export --format json' writes (--from jrnl|dayone for those)"
+    data, failed = read_json(path, "a failforward JSON export", hint)
+    if failed is not None:
+        return failed
     try:
         validate_export(data)  # before the journal is even opened
     except ExportError as exc:

@@ -92,9 +92,19 @@ the journal's version is kept, and the summary says so. Everything is added in
 one durable write. Importing needs the journal to itself: close failforward
 first. --dry-run only reads (it works while failforward is open).
 
+--from jrnl or --from dayone reads another journal's JSON export instead:
+each entry becomes a dated block of text ("YYYY-MM-DD HH:MM · title", its
+tags, its text) added, oldest first, to a new setback's free notes (or to
+--setback ID's), or with --chapter to a chapter's text answer (e.g.
+--chapter acknowledge, or acknowledge.costs). Entries already there
+are skipped, so importing the same file again adds nothing.
+
 examples:
   failforward import journal.json --dry-run
   failforward import journal.json
+  jrnl --export json > work.json
+  failforward import --from jrnl work.json --title "Laid off from Acme" --dry-run
+  failforward import --from dayone Journal.json --setback 2 --chapter acknowledge
 """
 
 BACKUP_HELP = (
@@ -250,7 +260,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = add("import", "add a JSON export to the journal (--dry-run first)", IMPORT_HELP)
     imp.add_argument("file", metavar="FILE", help="a JSON export")
+    imp.add_argument(
+        "--from",
+        dest="source",
+        choices=("failforward", "jrnl", "dayone"),
+        default="failforward",
+        help="what wrote FILE: failforward (the default), jrnl (--export json) or dayone (Journal.json)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="only report what would be added and skipped")
+    imp.add_argument("--setback", metavar="ID", type=int, help="jrnl/dayone: add to this setback (default: a new one)")
+    imp.add_argument("--title", metavar="TEXT", help="jrnl/dayone: the new setback's title")
+    imp.add_argument(
+        "--chapter",
+        metavar="CHAPTER[.FIELD]",
+        help="jrnl/dayone: into this chapter's text answer (default: the setback's notes)",
+    )
 
     backup = add("backup", "copy the journal to a file", BACKUP_HELP)
     backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy ('-': standard output)")

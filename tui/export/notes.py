@@ -146,6 +146,8 @@ def _note(workbook: Workbook, s: Setback, progress: Progress, grouped: _Grouped,
             due = f" 📅 {a.due}" if a.due else ""
             out.append(f"- [{'x' if a.done else ' '}] {_inline(a.text)}{due}")
         out.append("")
+    if s.notes.strip():
+        out += ["## Notes", "", fenced(s.notes), ""]
     found = grouped.reflections[s.id]
     for cid in sel.chapters:
         reflection = found.get(cid)
