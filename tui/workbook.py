@@ -13,6 +13,7 @@ from the storage below. Nothing here imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,10 @@ from tui.store import (
     SaveError,
     Store,
     StoreError,
+    ensure_private_dir,
     load_journal,
+    private_temp_dir,
+    private_temp_file,
     read_copy,
 )
 
@@ -155,6 +159,7 @@ class Workbook:
         self._by_id = {c.id: c for c in self.chapters}
         self.clock = clock
         self._texts: tuple[int, list[tuple[int, str, str, str, str]]] | None = None
+        self._scratch: Path | None = None  # private files of a journal in memory
 
     # -- opening and closing ---------------------------------------------------
 
@@ -193,6 +198,38 @@ class Workbook:
     def close(self) -> None:
         """Write what the log holds into the journal file and let the journal go."""
         self.store.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    # -- private files beside the journal ------------------------------------
+
+    def private_folder(self, name: str) -> Path:
+        """The folder ``name`` in the journal's folder, made 0700 if missing (screenshots).
+
+        A journal in memory has a private temporary folder instead, removed
+        on close. Raises ``StoreError`` with a one-line message.
+        """
+        base = self.folder
+        if base is None:
+            if self._scratch is None:
+                self._scratch = private_temp_dir()
+            base = self._scratch
+        folder = base / name
+        ensure_private_dir(folder)
+        return folder
+
+    def private_temp_path(self, suffix: str = ".md") -> Path:
+        """A new empty file, mode 0600, in the journal's folder: for text handed to an editor.
+
+        The caller removes it. Raises ``StoreError`` with a one-line message.
+        """
+        base = self.folder
+        if base is None:
+            if self._scratch is None:
+                self._scratch = private_temp_dir()
+            base = self._scratch
+        return private_temp_file(base, ".edit-", suffix)
 
     @property
     def folder(self) -> Path | None:

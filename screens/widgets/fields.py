@@ -42,7 +42,17 @@ class SafeInput(Input):
 
 
 class SafeTextArea(TextArea):
-    """A TextArea that drops terminal control sequences from pasted text (see SafeInput)."""
+    """A TextArea that drops terminal control sequences from pasted text (see SafeInput).
+
+    ctrl+e opens the text in ``$VISUAL`` / ``$EDITOR`` (:mod:`screens.widgets.editor`).
+    """
+
+    BINDINGS = [Binding("ctrl+e", "external_editor", "Editor", tooltip="write this answer in $VISUAL or $EDITOR")]
+
+    def action_external_editor(self) -> None:
+        from screens.widgets.editor import edit_in_editor
+
+        edit_in_editor(self)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.text = clean_text(event.text)

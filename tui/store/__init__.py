@@ -15,7 +15,7 @@ nothing here imports Textual.
 from tui.store.disk import Loaded, decode, encode, read_journal_files
 from tui.store.errors import JournalLocked, JournalTooNew, NoJournal, SaveError, StoreError
 from tui.store.journal import SCHEMA_VERSION, TABLES, OpenReport, Store, load_journal, read_copy
-from tui.store.private import ensure_private_dir, write_private
+from tui.store.private import ensure_private_dir, private_temp_dir, private_temp_file, write_private
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -32,6 +32,8 @@ __all__ = [
     "encode",
     "ensure_private_dir",
     "load_journal",
+    "private_temp_dir",
+    "private_temp_file",
     "read_copy",
     "read_journal_files",
     "write_private",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,6 +89,26 @@ def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600) -
     if kept_previous:
         with contextlib.suppress(OSError):
             os.unlink(previous)
+
+
+def private_temp_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file in ``folder`` that only its owner can read (0600, whatever the umask).
+
+    For text handed to another program (an editor): the caller removes it.
+    Raises :class:`StoreError` with a one-line message.
+    """
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"cannot make a private file in {folder}: {reason(exc)}") from exc
+    return Path(name)
+
+
+def private_temp_dir() -> Path:
+    """A new folder that only its owner can enter (0700), for a journal that lives in memory."""
+    return Path(tempfile.mkdtemp(prefix="failforward-"))
 
 
 def check_private_file(path: Path) -> None:
