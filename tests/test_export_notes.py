@@ -157,3 +157,28 @@ def test_errors(journal: Path, tmp_path: Path, args: list[str], code: int, text:
 )
 def test_file_names(title: str, name: str) -> None:
     assert file_name(title) == name
+
+
+async def test_the_app_export_dialog_writes_notes_into_a_folder(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from screens.dialogs.transfer import ExportDialog
+
+    from .test_screens import app_on, seed, settle
+
+    data_dir = tmp_path / "journal"
+    seed(data_dir)
+    vault = tmp_path / "vault"
+    app = app_on(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_export()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path", Input).value = f"{vault}/"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Exported 2 notes (one per setback) to {vault}." in str(dialog.query_one("#result").render())
+    notes = sorted(p.name for p in vault.iterdir())
+    assert notes == ["Harsh review.md", "Layoff at Northwind.md"]
+    assert split_note(vault / "Harsh review.md")[0]["setback"] == 2

@@ -1,11 +1,15 @@
 """The command line: ``failforward`` opens the app; subcommands work without it.
 
-Subcommands (export, import, backup, list, check-content) never import
-Textual, so they start fast. Errors are one line on stderr and a documented
-non-zero exit code (``EPILOG`` in :mod:`tui.cli.parser`, docs/CLI.md), never a
-traceback. One module a concern: :mod:`~tui.cli.parser` (options and help),
-:mod:`~tui.cli.common` (exit codes, errors, output), :mod:`~tui.cli.journal`
-(export, import, backup, list), :mod:`~tui.cli.run` (the app, check-content).
+Subcommands (export, import, backup, list, actions, check-content,
+completion, man) never import Textual, so they start fast. Errors are one
+line on stderr and a documented non-zero exit code (``EPILOG`` in
+:mod:`tui.cli.parser`, docs/CLI.md), never a traceback; a closed pipe ends a
+command quietly (141). One module a concern: :mod:`~tui.cli.parser` (options
+and help), :mod:`~tui.cli.common` (exit codes, errors, output),
+:mod:`~tui.cli.journal` (export, import, backup, list), :mod:`~tui.cli.entries`
+(import from jrnl and Day One), :mod:`~tui.cli.actions` (action items, JSON,
+iCalendar), :mod:`~tui.cli.shell` (completion, man page), :mod:`~tui.cli.run`
+(the app, check-content).
 """
 
 from __future__ import annotations
