@@ -34,6 +34,8 @@ def _parser_for_completion() -> argparse.ArgumentParser:
             elif action.dest in _DIR_ARGS:
                 action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
             if isinstance(action, argparse._SubParsersAction):
+                for choice in action._get_subactions():  # the one-line summary, not the long description
+                    action.choices[choice.dest].description = choice.help
                 stack.extend(action.choices.values())
     return parser
 
