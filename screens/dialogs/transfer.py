@@ -86,10 +86,7 @@ class ExportDialog(TransferDialog):
     """Write the whole journal to a Markdown or JSON file (by its extension), or notes into a folder."""
 
     TITLE_TEXT = "Export the journal"
-    PROMPT = (
-        "File to write (.md for a readable case file, .json for everything, importable), "
-        "or a folder ending in / for one note per setback (Obsidian):"
-    )
+    PROMPT = "File (.md: case file, .json: everything) or folder/ for notes:"
 
     def transfer(self, path: Path) -> str:
         typed = self.query_one("#path", SafeInput).value.strip()
