@@ -215,7 +215,9 @@ class HomeScreen(WorkbookScreen[None]):
             if values is None:
                 return
             try:
-                self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
+                self.workbook.update_setback(
+                    setback.id, values.title, values.kind, values.date, values.feeling, notes=values.notes
+                )
             except (ValueError, SaveError) as exc:
                 self.app.notify(str(exc), title="Setback not saved", severity="error", timeout=10)
                 return

@@ -126,6 +126,14 @@ class SetbackFields:
     kind: str = "other"
     date: str | None = None
     feeling: int | None = None
+    notes: str | None = None  # None: the notes stay as they are
+
+    def doc(self) -> dict[str, Any]:
+        """The fields to store (notes only when given)."""
+        out = {"title": self.title, "kind": self.kind, "date": self.date, "feeling": self.feeling}
+        if self.notes is not None:
+            out["notes"] = self.notes
+        return out
 
 
 @dataclass
@@ -158,9 +166,11 @@ class InvalidSetback(ValueError):
 
 
 def check_setback(
-    title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+    title: str, kind: str = "other", date: str | None = None, feeling: int | None = None, notes: str | None = None
 ) -> SetbackFields:
     """The one rule for a valid setback: a title, a known kind, a real date or none, a feeling 0-10 or none.
+
+    ``notes`` (free text, or None to leave them as they are) are cleaned as typed text is.
 
     Returns the cleaned values; raises :class:`InvalidSetback`.
     """
@@ -180,7 +190,9 @@ def check_setback(
         date = None
     if feeling is not None and (isinstance(feeling, bool) or not isinstance(feeling, int) or not 0 <= feeling <= 10):
         raise InvalidSetback("feeling", "feeling must be from 0 to 10")
-    return SetbackFields(clean_title, kind, date, feeling)
+    if notes is not None and not isinstance(notes, str):
+        raise InvalidSetback("notes", "notes must be text")
+    return SetbackFields(clean_title, kind, date, feeling, None if notes is None else clean_text(notes).strip("\n"))
 
 
 def is_empty(value: Any) -> bool:

@@ -287,10 +287,10 @@ class Workbook:
 
     @staticmethod
     def check_setback(
-        title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+        title: str, kind: str = "other", date: str | None = None, feeling: int | None = None, notes: str | None = None
     ) -> SetbackFields:
         """The one rule for a valid setback (see :func:`tui.records.check_setback`); raises InvalidSetback."""
-        return check_setback(title, kind, date, feeling)
+        return check_setback(title, kind, date, feeling, notes)
 
     def add_setback(
         self,
@@ -298,10 +298,11 @@ class Workbook:
         kind: str = "other",
         date: str | None = None,
         feeling: int | None = None,
+        notes: str | None = None,
     ) -> Setback:
-        checked = check_setback(title, kind, date, feeling)
+        checked = check_setback(title, kind, date, feeling, notes)
         now = self._stamp()
-        doc = {**vars(checked), "archived": False, "created": now, "updated": now}
+        doc = {**checked.doc(), "archived": False, "created": now, "updated": now}
         with self.store.batch():
             new_id = self.store.insert(SETBACKS, doc)
             if checked.feeling is not None:
@@ -315,9 +316,11 @@ class Workbook:
         kind: str,
         date: str | None,
         feeling: int | None,
+        notes: str | None = None,
     ) -> Setback:
-        checked = check_setback(title, kind, date, feeling)
-        self.store.update(SETBACKS, setback_id, {**vars(checked), "updated": self._stamp()})
+        """Change a setback; ``notes`` None leaves its free notes as they are."""
+        checked = check_setback(title, kind, date, feeling, notes)
+        self.store.update(SETBACKS, setback_id, {**checked.doc(), "updated": self._stamp()})
         found = self.setback(setback_id)
         assert found is not None
         return found

@@ -1,4 +1,4 @@
-"""Create or edit a setback: what happened, what kind, when, how it felt."""
+"""Create or edit a setback: what happened, what kind, when, how it felt; editing shows its free notes too."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import SafeInput, ScaleInput
+from screens.widgets.fields import SafeInput, SafeTextArea, ScaleInput
 from tui.records import SETBACK_KINDS, InvalidSetback, Setback, SetbackFields, check_setback
 
 
@@ -47,6 +47,9 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
             )
             yield Label("How bad does it feel right now? (0 = fine, 10 = awful; ←/→)", classes="question")
             yield ScaleInput(0, 10, id="feeling")
+            if s is not None:  # naming a new setback stays quick; its notes come with editing
+                yield Label("Notes (anything; ctrl+e opens your editor)", classes="question")
+                yield SafeTextArea(s.notes, id="notes", soft_wrap=True, tab_behavior="focus", compact=True)
             yield Label("", id="setback-error", classes="error -empty")
             yield Label("enter or ctrl+s saves · escape cancels · tab moves between questions", classes="help")
 
@@ -63,6 +66,7 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
             kind if isinstance(kind, str) else "other",
             self.query_one("#date", Input).value.strip() or None,
             self.query_one("#feeling", ScaleInput).value,
+            self.query_one("#notes", SafeTextArea).text if self.setback is not None else None,
         )
 
     @on(Input.Submitted)
@@ -81,7 +85,8 @@ class SetbackDialog(ModalScreen[SetbackFields | None]):
 
     def action_cancel(self) -> None:
         typed = self.query_one("#title", Input).value.strip()
-        if not typed or (self.setback and typed == self.setback.title):
+        notes_kept = self.setback is None or self.query_one("#notes", SafeTextArea).text == self.setback.notes
+        if notes_kept and (not typed or (self.setback and typed == self.setback.title)):
             self.dismiss(None)
             return
 
