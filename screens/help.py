@@ -18,7 +18,8 @@ from tui.cells import pad, width
 ABOUT = """\
 Everything you type is kept: a draft is written a moment after you stop typing, \
 when you leave a chapter, when you quit and when the connection drops. \
-ctrl+s saves the chapter; ctrl+t marks it done (its required questions, marked *, must be answered).
+ctrl+s saves the chapter; ctrl+t marks it done (its required questions, marked *, must be answered). \
+In a long answer, ctrl+e opens it in your own editor ($VISUAL or $EDITOR); what you save there comes back.
 Keys that work in any terminal: letters, arrows, F-keys and ctrl combinations. \
 ctrl+p opens the command palette, which reaches every action. \
 In a text box the usual editing keys work: arrows, home and end, backspace and delete."""

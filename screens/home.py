@@ -228,7 +228,9 @@ class HomeScreen(WorkbookScreen[None]):
             return
 
         def save(values: SetbackFields) -> Setback:
-            return self.workbook.update_setback(setback.id, values.title, values.kind, values.date, values.feeling)
+            return self.workbook.update_setback(
+                setback.id, values.title, values.kind, values.date, values.feeling, notes=values.notes
+            )
 
         def done(saved: Setback | None) -> None:
             if saved is not None:

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 MIN_WIDTH = 70  # every screen's keys fit on the bottom line (a chapter's need 66 columns)
 MIN_HEIGHT = 20  # a stacked chapter shows the guide and a question with its answer; a dialog fits whole
-ROOMY_WIDTH = 80  # below this the footer leaves out the command palette's hint (ctrl+p still works)
+ROOMY_WIDTH = 90  # below this (80 columns too) the footer drops the palette hint; ctrl+p still works
 
 
 def too_small(size: Size) -> bool:

@@ -21,7 +21,7 @@ from tui.workbook import Workbook
 from .conftest import FIXTURE_CHAPTERS, ROOT, fixed_clock, run_main
 
 FAILFORWARD = Path(sys.executable).parent / "failforward"
-COMMANDS = ("export", "import", "backup", "list", "check-content")
+COMMANDS = ("export", "import", "backup", "list", "actions", "check-content", "completion", "man")
 
 
 def ff(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,7 +104,7 @@ def test_docs_describe_every_command_and_exit_code() -> None:
     doc = (ROOT / "docs" / "CLI.md").read_text()
     for command in COMMANDS:
         assert f"failforward {command}" in doc
-    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 141 |"):
         assert code in doc
 
 
@@ -374,7 +374,18 @@ def test_a_journal_from_a_newer_failforward(tmp_path: Path, command: list[str]) 
 
 @pytest.mark.parametrize(
     "command",
-    [["list"], ["export"], ["export", "--format", "json"], ["backup", "-o", "BACKUP"], ["import", "EXPORT"]],
+    [
+        ["list"],
+        ["list", "--json"],
+        ["export"],
+        ["export", "--format", "json"],
+        ["backup", "-o", "BACKUP"],
+        ["import", "EXPORT"],
+        ["actions", "--json"],
+        ["actions", "--ics"],
+        ["completion", "bash"],
+        ["man"],
+    ],
 )
 def test_commands_never_import_textual(journal: Path, tmp_path: Path, command: list[str]) -> None:
     export = tmp_path / "e.json"

@@ -31,7 +31,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 from screens.chapter import ChapterScreen
 from screens.help import help_rows
 from screens.home import HomeScreen
-from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, ScaleInput
+from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, SafeTextArea, ScaleInput
 from screens.widgets.guide import GuideView
 from tui.app import WorkbookApp
 
@@ -308,8 +308,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", list(STATES))
-async def test_every_key_the_help_lists_does_something(name: str, template: Path, tmp_path: Path) -> None:
+async def test_every_key_the_help_lists_does_something(
+    name: str, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state = STATES[name]
+    editor = tmp_path / "editor.sh"  # ctrl+e: an editor that adds a line, so the answer visibly changes
+    editor.write_text('#!/bin/sh\nprintf "\\nwritten in the editor" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
     pending: list[Binding] | None = None
     listed: list[str] = []
     runs = 0
@@ -433,7 +439,7 @@ def test_the_readme_key_table_names_only_bound_keys_and_every_screen_key() -> No
         "everywhere": everywhere,
         "home": keys_of(HomeScreen, OptionList),
         "chapter": keys_of(ChapterScreen, GuideView),
-        "form": keys_of(ChapterScreen, ScaleInput, ChoiceList, MultiList),
+        "form": keys_of(ChapterScreen, ScaleInput, ChoiceList, MultiList, SafeTextArea),
         "checklist": keys_of(ChecklistField, Input),
         "journal": keys_of(JournalScreen, OptionList),
         "search": keys_of(SearchScreen, QueryInput, OptionList),

@@ -199,6 +199,40 @@ class WorkbookApp(App[None]):
         """Notifications often carry the person's own text: never read it as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's "Screenshot": an SVG of the screen in the journal's ``screenshots`` folder.
+
+        Textual's own delivery writes to ~/Downloads (failing where there is
+        none, as on most servers) with the umask's mode, 0644: the screen
+        shows the person's answers. Here the folder is made 0700 and the file
+        written 0600; a journal in memory saves to the current folder. The
+        notice is plain text (this app never reads notifications as markup).
+        """
+        from tui.output import OutputError, write_file
+        from tui.workbook import StoreError
+
+        try:
+            if path:
+                folder = Path(path).expanduser()
+            elif self.workbook.folder is not None:
+                folder = self.workbook.private_folder("screenshots")
+            else:
+                folder = Path.cwd()
+            stamp = self.workbook.clock().strftime(time_format or "%Y%m%d-%H%M%S")
+            target = folder / (filename or f"failforward-{stamp}.svg")
+            n = 1
+            while target.exists() and not filename:
+                n += 1
+                target = folder / f"failforward-{stamp}-{n}.svg"
+            write_file(target, self.export_screenshot().encode("utf-8"))
+        except (StoreError, OutputError) as exc:
+            self.notify(str(exc), title="Screenshot not saved", severity="error", timeout=10)
+            return None
+        self.notify(f"Saved to {target} (only you can read it).", title="Screenshot")
+        return str(target)
+
     # -- a dropped connection loses nothing ------------------------------------
 
     def _watch_terminal(self) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -58,6 +60,7 @@ class Setback:
     archived: bool = False
     created: str = ""
     updated: str = ""
+    notes: str = ""  # free notes, e.g. entries imported from jrnl or Day One
 
 
 @dataclass
@@ -87,6 +90,13 @@ class Draft:
 
 @dataclass
 class ActionItem:
+    """A checklist item of a saved chapter, as a dated commitment.
+
+    ``id`` is the record's, and changes each time the chapter is saved;
+    ``item_id`` stays with the item (see :func:`item_keys`): calendars and
+    scripts use it to recognise an item they have seen.
+    """
+
     id: int
     setback_id: int
     chapter_id: str
@@ -94,6 +104,7 @@ class ActionItem:
     text: str
     due: str | None = None
     done: bool = False
+    item_id: str = ""
 
 
 @dataclass
@@ -120,6 +131,14 @@ class SetbackFields:
     kind: str = "other"
     date: str | None = None
     feeling: int | None = None
+    notes: str | None = None  # None: the notes stay as they are
+
+    def doc(self) -> dict[str, Any]:
+        """The fields to store (notes only when given)."""
+        out = {"title": self.title, "kind": self.kind, "date": self.date, "feeling": self.feeling}
+        if self.notes is not None:
+            out["notes"] = self.notes
+        return out
 
 
 @dataclass
@@ -152,9 +171,11 @@ class InvalidSetback(ValueError):
 
 
 def check_setback(
-    title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+    title: str, kind: str = "other", date: str | None = None, feeling: int | None = None, notes: str | None = None
 ) -> SetbackFields:
     """The one rule for a valid setback: a title, a known kind, a real date or none, a feeling 0-10 or none.
+
+    ``notes`` (free text, or None to leave them as they are) are cleaned as typed text is.
 
     Returns the cleaned values; raises :class:`InvalidSetback`.
     """
@@ -174,7 +195,9 @@ def check_setback(
         date = None
     if feeling is not None and (isinstance(feeling, bool) or not isinstance(feeling, int) or not 0 <= feeling <= 10):
         raise InvalidSetback("feeling", "feeling must be from 0 to 10")
-    return SetbackFields(clean_title, kind, date, feeling)
+    if notes is not None and not isinstance(notes, str):
+        raise InvalidSetback("notes", "notes must be text")
+    return SetbackFields(clean_title, kind, date, feeling, None if notes is None else clean_text(notes).strip("\n"))
 
 
 def is_empty(value: Any) -> bool:
@@ -210,6 +233,32 @@ def format_value(f: Field | None, value: Any) -> str:
                 lines.append(f"- {item}")
         return "\n".join(lines)
     return str(value)
+
+
+def new_item_id() -> str:
+    """A new checklist item's id: random, so that it never depends on the item's text or place."""
+    return uuid.uuid4().hex[:16]
+
+
+def item_keys(items: list[Any]) -> list[str]:
+    """A stable key for each checklist item: its ``id``, else one made from its text.
+
+    Items saved before items had ids keep their key as long as their text
+    does (a second item with the same text gets ``-2``, and so on); new items
+    carry a random id from :func:`new_item_id` that survives edits.
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for item in items:
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident.strip():
+            keys.append(ident.strip())
+            continue
+        text = str(item.get("text", "")) if isinstance(item, dict) else str(item)
+        base = "t" + hashlib.sha256(text.strip().encode()).hexdigest()[:15]
+        seen[base] = seen.get(base, 0) + 1
+        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return keys
 
 
 def candidates(f: Field | None, value: Any) -> list[str]:

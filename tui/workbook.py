@@ -14,6 +14,7 @@ from the storage below. Nothing here imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from tui.records import (
     format_value,
     from_doc,
     is_empty,
+    item_keys,
+    new_item_id,
     parse_date,
     same_answers,
 )
@@ -64,9 +67,12 @@ from tui.store import (
     Store,
     StoreError,
     WrongPassphrase,
+    ensure_private_dir,
     is_encrypted_folder,
     load_journal,
     merge_journal_files,
+    private_temp_dir,
+    private_temp_file,
     read_copy,
 )
 
@@ -103,6 +109,7 @@ __all__ = [
     "WrongPassphrase",
     "format_value",
     "is_empty",
+    "new_item_id",
     "parse_date",
     "same_answers",
 ]
@@ -171,6 +178,7 @@ class Workbook:
         self._by_id = {c.id: c for c in self.chapters}
         self.clock = clock
         self._texts: tuple[int, list[tuple[int, str, str, str, str]]] | None = None
+        self._scratch: Path | None = None  # private files of a journal in memory
 
     # -- opening and closing ---------------------------------------------------
 
@@ -237,6 +245,38 @@ class Workbook:
     def close(self) -> None:
         """Write what the log holds into the journal file and let the journal go."""
         self.store.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    # -- private files beside the journal ------------------------------------
+
+    def private_folder(self, name: str) -> Path:
+        """The folder ``name`` in the journal's folder, made 0700 if missing (screenshots).
+
+        A journal in memory has a private temporary folder instead, removed
+        on close. Raises ``StoreError`` with a one-line message.
+        """
+        base = self.folder
+        if base is None:
+            if self._scratch is None:
+                self._scratch = private_temp_dir()
+            base = self._scratch
+        folder = base / name
+        ensure_private_dir(folder)
+        return folder
+
+    def private_temp_path(self, suffix: str = ".md") -> Path:
+        """A new empty file, mode 0600, in the journal's folder: for text handed to an editor.
+
+        The caller removes it. Raises ``StoreError`` with a one-line message.
+        """
+        base = self.folder
+        if base is None:
+            if self._scratch is None:
+                self._scratch = private_temp_dir()
+            base = self._scratch
+        return private_temp_file(base, ".edit-", suffix)
 
     @property
     def folder(self) -> Path | None:
@@ -329,10 +369,10 @@ class Workbook:
 
     @staticmethod
     def check_setback(
-        title: str, kind: str = "other", date: str | None = None, feeling: int | None = None
+        title: str, kind: str = "other", date: str | None = None, feeling: int | None = None, notes: str | None = None
     ) -> SetbackFields:
         """The one rule for a valid setback (see :func:`tui.records.check_setback`); raises InvalidSetback."""
-        return check_setback(title, kind, date, feeling)
+        return check_setback(title, kind, date, feeling, notes)
 
     def add_setback(
         self,
@@ -340,10 +380,11 @@ class Workbook:
         kind: str = "other",
         date: str | None = None,
         feeling: int | None = None,
+        notes: str | None = None,
     ) -> Setback:
-        checked = check_setback(title, kind, date, feeling)
+        checked = check_setback(title, kind, date, feeling, notes)
         now = self._stamp()
-        doc = {**vars(checked), "archived": False, "created": now, "updated": now}
+        doc = {**checked.doc(), "archived": False, "created": now, "updated": now}
         with self.store.batch():
             new_id = self.store.insert(SETBACKS, doc)
             if checked.feeling is not None:
@@ -357,12 +398,23 @@ class Workbook:
         kind: str,
         date: str | None,
         feeling: int | None,
+        notes: str | None = None,
     ) -> Setback:
-        checked = check_setback(title, kind, date, feeling)
-        self.store.update(SETBACKS, setback_id, {**vars(checked), "updated": self._stamp()})
+        """Change a setback; ``notes`` None leaves its free notes as they are."""
+        checked = check_setback(title, kind, date, feeling, notes)
+        self.store.update(SETBACKS, setback_id, {**checked.doc(), "updated": self._stamp()})
         found = self.setback(setback_id)
         assert found is not None
         return found
+
+    def add_notes(self, setback_id: int, text: str) -> None:
+        """Add ``text`` after the setback's free notes (a blank line between); cleaned as typed text is."""
+        found = self.setback(setback_id)
+        if found is None:
+            raise ValueError(f"no setback with id {setback_id}")
+        text = clean_text(text).strip("\n")
+        notes = f"{found.notes.rstrip()}\n\n{text}" if found.notes.strip() else text
+        self.store.update(SETBACKS, setback_id, {"notes": notes, "updated": self._stamp()})
 
     def archive_setback(self, setback_id: int, archived: bool = True) -> None:
         self.store.update(SETBACKS, setback_id, {"archived": archived, "updated": self._stamp()})
@@ -658,9 +710,8 @@ class Workbook:
         for f in chapter.fields:
             if f.kind != "checklist":
                 continue
-            for item in answers.get(f.id) or []:
-                if not isinstance(item, dict) or not str(item.get("text", "")).strip():
-                    continue
+            items = [i for i in answers.get(f.id) or [] if isinstance(i, dict) and str(i.get("text", "")).strip()]
+            for item, key in zip(items, item_keys(items), strict=True):
                 self.store.insert(
                     ACTIONS,
                     {
@@ -670,6 +721,7 @@ class Workbook:
                         "text": str(item["text"]).strip(),
                         "due": item.get("due") or None,
                         "done": bool(item.get("done")),
+                        "item_id": key,  # stays with the item across saves (the record's id does not)
                     },
                 )
 

@@ -1,4 +1,4 @@
-"""Create or edit a setback: what happened, what kind, when, how it felt.
+"""Create or edit a setback: what happened, what kind, when, how it felt (editing shows its free notes too).
 
 What is typed is kept as a draft (like a chapter's answers), written a moment
 after typing stops, on leaving and when the connection drops, and offered back
@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookModal
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import FieldChanged, SafeInput, ScaleInput
+from screens.widgets.fields import FieldChanged, SafeInput, SafeTextArea, ScaleInput
 from tui.records import InvalidSetback, Setback, SetbackFields, check_setback
 from tui.workbook import SaveError
 
@@ -102,6 +102,9 @@ class SetbackDialog(WorkbookModal[Setback | None]):
             )
             yield Label("How bad does it feel right now? (0 = fine, 10 = awful; ←/→)", classes="question")
             yield ScaleInput(0, 10, id="feeling")
+            if s is not None:  # naming a new setback stays quick; its notes come with editing
+                yield Label("Notes (anything; ctrl+e opens your editor)", classes="question")
+                yield SafeTextArea(s.notes, id="notes", soft_wrap=True, tab_behavior="focus", compact=True)
             yield Label("", id="setback-error", classes="error -empty")
             yield Label("enter or ctrl+s saves · escape cancels · tab moves between questions", classes="help")
         yield Footer(compact=True)
@@ -125,6 +128,8 @@ class SetbackDialog(WorkbookModal[Setback | None]):
         feeling = values.get("feeling")
         if isinstance(feeling, int) and not isinstance(feeling, bool) and 0 <= feeling <= 10:
             self.query_one("#feeling", ScaleInput).value = feeling
+        if self.setback is not None and isinstance(values.get("notes"), str):
+            self.query_one("#notes", SafeTextArea).load_text(values["notes"])
 
     def typed(self) -> dict[str, Any]:
         """What the form holds, as typed (unchecked)."""
@@ -133,12 +138,15 @@ class SetbackDialog(WorkbookModal[Setback | None]):
             "kind": self.query_one("#kind", KindList).value,
             "date": self.query_one("#date", Input).value,
             "feeling": self.query_one("#feeling", ScaleInput).value,
+            **({"notes": self.query_one("#notes", SafeTextArea).text} if self.setback is not None else {}),
         }
 
     def values(self) -> SetbackFields:
         """What the form holds, checked by the one rule for a setback; raises InvalidSetback."""
         typed = self.typed()
-        return check_setback(typed["title"], typed["kind"], typed["date"].strip() or None, typed["feeling"])
+        return check_setback(
+            typed["title"], typed["kind"], typed["date"].strip() or None, typed["feeling"], typed.get("notes")
+        )
 
     # -- drafts --------------------------------------------------------------
 
@@ -147,14 +155,11 @@ class SetbackDialog(WorkbookModal[Setback | None]):
         s = self.setback
         if s is None:
             return not typed["title"].strip() and typed["feeling"] is None and typed["kind"] == "other"
-        return (typed["title"].strip(), typed["kind"], typed["date"].strip() or None, typed["feeling"]) == (
-            s.title,
-            s.kind,
-            s.date,
-            s.feeling,
-        )
+        now = (typed["title"].strip(), typed["kind"], typed["date"].strip() or None, typed["feeling"], typed["notes"])
+        return now == (s.title, s.kind, s.date, s.feeling, s.notes)
 
     @on(Input.Changed)
+    @on(SafeTextArea.Changed)
     @on(FieldChanged)
     @on(OptionList.OptionHighlighted)
     def _changed(self) -> None:

@@ -16,7 +16,8 @@ from textual.widgets import Footer, Label, ProgressBar
 from screens.base import WorkbookModal
 from screens.widgets.fields import SafeInput
 from tui.export import ExportError, export_json, export_markdown, import_json
-from tui.output import OutputError, write_file
+from tui.export.notes import export_notes
+from tui.output import OutputError, write_file, write_folder
 from tui.workbook import StoreError
 
 
@@ -83,18 +84,26 @@ class TransferDialog(WorkbookModal[None]):
 
 
 class ExportDialog(TransferDialog):
-    """Write the whole journal to a Markdown or JSON file (by its extension)."""
+    """Write the whole journal to a Markdown or JSON file (by its extension), or notes into a folder."""
 
     TITLE_TEXT = "Export the journal"
-    PROMPT = "File to write (.md for a readable case file, .json for everything, importable):"
+    PROMPT = "File (.md: case file, .json: everything) or folder/ for notes:"
 
     def transfer(self, path: Path) -> str:
+        typed = self.query_one("#path", SafeInput).value.strip()
+        if typed.endswith("/") or path.is_dir():
+            notes = export_notes(self.workbook, path)
+            write_folder(path, {n.name: n.text.encode("utf-8") for n in notes})
+            return f"Exported {len(notes)} note{'s' if len(notes) != 1 else ''} (one per setback) to {path}."
         if path.suffix.lower() == ".json":
             text = json.dumps(export_json(self.workbook), ensure_ascii=False, indent=2) + "\n"
         else:
             text = export_markdown(self.workbook)
-        write_file(path, text.encode("utf-8"))
-        return f"Exported to {path} (only you can read it)."
+        private = not path.is_symlink()  # a link's target keeps its own mode
+        written = write_file(path, text.encode("utf-8"))
+        if written == "file" and private:
+            return f"Exported to {path} (only you can read it)."
+        return f"Exported to {path}."
 
 
 class ImportDialog(TransferDialog):

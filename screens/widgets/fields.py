@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from tui.content import Field
 from tui.sanitize import clean_text, clean_value
-from tui.workbook import parse_date
+from tui.workbook import new_item_id, parse_date
 
 
 class FieldChanged(Message):
@@ -42,7 +42,17 @@ class SafeInput(Input):
 
 
 class SafeTextArea(TextArea):
-    """A TextArea that drops terminal control sequences from pasted text (see SafeInput)."""
+    """A TextArea that drops terminal control sequences from pasted text (see SafeInput).
+
+    ctrl+e opens the text in ``$VISUAL`` / ``$EDITOR`` (:mod:`screens.widgets.editor`).
+    """
+
+    BINDINGS = [Binding("ctrl+e", "external_editor", "Editor", tooltip="write this answer in $VISUAL or $EDITOR")]
+
+    def action_external_editor(self) -> None:
+        from screens.widgets.editor import edit_in_editor
+
+        edit_in_editor(self)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.text = clean_text(event.text)
@@ -198,6 +208,7 @@ class ChecklistField(Vertical):
         self.field = field
         self.suggestions = suggestions
         self.items: list[dict[str, Any]] = []
+        self._editing_id: str | None = None  # an item taken back for editing keeps its id (calendars know it)
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="items", classes="checklist-items", compact=True)
@@ -256,6 +267,7 @@ class ChecklistField(Vertical):
         if index is None:
             return
         item = self.items.pop(index)
+        self._editing_id = item.get("id") if isinstance(item.get("id"), str) else None
         self.query_one("#new-text", Input).value = str(item.get("text", ""))
         self.query_one("#new-due", Input).value = str(item.get("due") or "")
         self._refresh_items(index)
@@ -284,7 +296,8 @@ class ChecklistField(Vertical):
                 self.app.notify(str(exc), title="Due date", severity="warning")
                 self.query_one("#new-due", Input).focus()
                 return False
-        self.items.append({"text": text, "due": due or None, "done": False})
+        self.items.append({"id": self._editing_id or new_item_id(), "text": text, "due": due or None, "done": False})
+        self._editing_id = None
         self.query_one("#new-text", Input).value = ""
         self.query_one("#new-due", Input).value = ""
         self._refresh_items(len(self.items) - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ EXIT_OK = 0
 EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be opened, read or written
 EXIT_CONTENT = 2  # the command line is wrong, a chapter file is malformed, or an import file is not an export
 EXIT_UNKNOWN = 3  # no such setback, or a journal or export written by a newer failforward
+EXIT_INTERRUPTED = 130  # ctrl+c: 128 + SIGINT, as a shell reports it
+EXIT_PIPE = 141  # the reader of standard output went away: 128 + SIGPIPE, as a shell reports it
 
 
 def error(message: str) -> None:
@@ -73,24 +76,83 @@ def is_journal(target: Path, folder: Path) -> bool:
         return False
 
 
-def write_output(payload: bytes, output: str | None) -> int:
-    """Write to FILE atomically (mode 0600), or to standard output for None or ``-``."""
+class StdoutError(Exception):
+    """Standard output could not be written (a full disk, an I/O error); the cause is the OSError."""
+
+
+def say(text: str = "") -> None:
+    """One line of a command's output on standard output.
+
+    A broken pipe propagates as it is (the reader went away: not an error);
+    any other failure becomes :class:`StdoutError`, which :func:`tui.cli.main`
+    reports in one line, so a full disk is never mistaken for a bug.
+    """
+    try:
+        print(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutError(str(exc)) from exc
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush has nowhere to fail.
+
+    After a broken pipe or a full disk the bytes still in Python's buffer
+    would otherwise be flushed again at exit, and fail with a traceback.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def is_stdout(output: str | None) -> bool:
+    """Whether ``-o`` names standard output: not given, or ``-`` (for every command)."""
+    return output is None or output == "-"
+
+
+def write_stdout(payload: bytes) -> None:
+    """All of ``payload`` to standard output, after anything printed before it.
+
+    A buffered write to a pipe may write only part and return the count (the
+    reader went away mid-way): write the rest, so that the broken pipe
+    surfaces as an error instead of silently cutting the output short.
+    """
+    try:
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        view = memoryview(payload)
+        while view:
+            written = out.write(view)
+            view = view[written or 0 :]
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutError(str(exc)) from exc
+
+
+def write_output(payload: bytes, output: str | None, done: str | None = None) -> int:
+    """Write to FILE (see :func:`tui.output.write_file`), or to standard output for None or ``-``.
+
+    ``done`` is printed once a regular file was written; never after writing
+    to a stream (a pipe, ``/dev/stdout``), where it would mix with the output.
+    A broken pipe propagates: :func:`tui.cli.main` ends quietly on it.
+    """
     from tui.output import OutputError, write_file
 
-    if output is None or output == "-":
-        try:
-            sys.stdout.buffer.write(payload)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # e.g. piped into head: not an error worth a message
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return EXIT_ERROR
+    if is_stdout(output):
+        write_stdout(payload)
         return EXIT_OK
+    assert output is not None
     try:
-        write_file(Path(output).expanduser(), payload)
+        written = write_file(Path(output).expanduser(), payload)
     except OutputError as exc:
         error(str(exc))
         return EXIT_ERROR
+    if done and written == "file":
+        say(done)
     return EXIT_OK
 
 

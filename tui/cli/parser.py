@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tui import __version__
 from tui.cli.common import EXIT_CONTENT
@@ -19,14 +19,28 @@ exit codes:
   3  no setback with that id, or the journal, export or a file to merge was
      written by a newer failforward (upgrade first)
   130  interrupted (ctrl+c)
+  141  standard output was closed early (e.g. piped into 'head'): the command
+       stops quietly, as any tool stopped by a closed pipe (128 + SIGPIPE)
 
 environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
   FAILFORWARD_CONFIG_DIR  where your own chapters live (in its 'chapters' folder)
   FAILFORWARD_STATE_DIR   where this machine keeps the journal's lock
 
-commands: export, import, backup, list, merge, check-content (each has --help);
+commands: export, import, backup, list, actions, merge, check-content, completion,
+man (each has --help);
 docs/CLI.md describes them with examples.
+"""
+
+OUTPUT_HELP = "write to FILE instead of standard output ('-': standard output)"
+DUE_HELP = "7d (due within 7 days, overdue included), overdue, today, or all (the default)"
+
+OUTPUT_NOTE = """\
+-o FILE: '-' is standard output. A new file is written atomically, mode 0600.
+A symbolic link is written through: its target is replaced atomically and
+keeps its mode. A named pipe, a device, /dev/stdout or /dev/fd/N (a shell's
+>(command)) is written straight to. A message says where the output went
+only when it went to a regular file.
 """
 
 _READ_ONLY_NOTE = """\
@@ -46,15 +60,24 @@ chapter with every question and your answer verbatim in a fenced block, then
 action items with due dates. JSON holds everything (setbacks, reflections,
 drafts, action items, check-ins) and is what 'failforward import' reads.
 Without --format, a FILE ending in .json gets JSON, anything else Markdown.
-Output files are written atomically and only you can read them (mode 0600).
+
+md-folder writes one note per setback into the folder -o DIR (made if
+missing), for Obsidian and other note apps: flat front matter (title, date,
+tags, setback, status), action items as task lines ("- [ ] text 📅
+YYYY-MM-DD"), the answers verbatim. Running it again updates the same notes
+(found by their 'setback' property, even when renamed); other files in the
+folder are left alone.
 
 """
+    + OUTPUT_NOTE
+    + "\n"
     + _READ_ONLY_NOTE
     + """
 examples:
   failforward export -o journal.md
   failforward export --format json -o journal.json
   failforward export --setback 2 --only feedback,goals --redact goals.obstacle
+  failforward export --format md-folder -o ~/vault/failforward
 """
 )
 
@@ -70,9 +93,19 @@ the journal's version is kept, and the summary says so. Everything is added in
 one durable write. Importing needs the journal to itself: close failforward
 first. --dry-run only reads (it works while failforward is open).
 
+--from jrnl or --from dayone reads another journal's JSON export instead:
+each entry becomes a dated block of text ("YYYY-MM-DD HH:MM · title", its
+tags, its text) added, oldest first, to a new setback's free notes (or to
+--setback ID's), or with --chapter to a chapter's text answer (e.g.
+--chapter acknowledge, or acknowledge.costs). Entries already there
+are skipped, so importing the same file again adds nothing.
+
 examples:
   failforward import journal.json --dry-run
   failforward import journal.json
+  jrnl --export json > work.json
+  failforward import --from jrnl work.json --title "Laid off from Acme" --dry-run
+  failforward import --from dayone Journal.json --setback 2 --chapter acknowledge
 """
 
 BACKUP_HELP = (
@@ -83,18 +116,22 @@ To restore it: close failforward, then copy it over journal.json in the data
 folder (failforward also keeps its last five backups in the folder 'backups').
 
 """
+    + OUTPUT_NOTE
+    + "\n"
     + _READ_ONLY_NOTE
     + """
 examples:
   failforward backup
   failforward backup -o ~/safe/failforward.json
+  failforward backup -o - | gzip > journal.json.gz
 """
 )
 
 LIST_HELP = (
     """\
 List the setbacks: id (for 'export --setback'), kind, date, chapters done of
-all chapters, and title. Archived setbacks are marked.
+all chapters, and title. Archived setbacks are marked. --json prints them for
+scripts.
 
 """
     + _READ_ONLY_NOTE
@@ -119,6 +156,64 @@ set up once per repository holding the journal:
   git config merge.failforward.name "failforward journal merge"
   git config merge.failforward.driver "failforward merge %O %A %B"
 """
+
+
+COMPLETION_HELP = """\
+Print the completion script for your shell: commands, options, their choices
+and file names complete with tab. It is generated from the same parser as
+--help, so it always knows every option.
+
+install it:
+  bash:  failforward completion bash > ~/.local/share/bash-completion/completions/failforward
+  zsh:   failforward completion zsh > ~/.zfunc/_failforward
+         (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish:  failforward completion fish > ~/.config/fish/completions/failforward.fish
+"""
+
+MAN_HELP = """\
+Print the manual page, failforward(1), generated from the same parser as
+--help.
+
+read or install it:
+  failforward man | man -l -
+  failforward man > ~/.local/share/man/man1/failforward.1
+"""
+
+
+ACTIONS_HELP = (
+    """\
+List the open action items (the dated steps of checklist questions, e.g. in
+"Set clear goals"): due date, setback, chapter and the action, soonest first,
+items without a date last. Nothing is printed when nothing matches, so a cron
+job mails only when something is due. Archived setbacks' items are left out
+unless --setback names one.
+
+--json prints them for scripts; --ics writes an iCalendar file with one
+all-day event per dated item. Each item keeps its UID across saves and
+exports, so importing the file again (or subscribing to it) updates the
+events instead of adding copies.
+
+"""
+    + OUTPUT_NOTE
+    + "\n"
+    + _READ_ONLY_NOTE
+    + """
+examples:
+  failforward actions --due 7d
+  failforward actions --due overdue --json | jq -r '.[].text'
+  failforward actions --ics -o ~/calendars/failforward.ics
+"""
+)
+
+
+def _due(text: str) -> Any:
+    """--due's value, checked by the parser (a bad one is a usage error, exit code 2)."""
+    from tui.export.actions import Due
+
+    try:
+        return Due.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -165,7 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = add("export", "export the journal or one setback to Markdown or JSON", EXPORT_HELP)
     export.add_argument("--setback", metavar="ID", type=int, help="only this setback ('failforward list' shows ids)")
-    export.add_argument("--format", choices=("md", "json"), help="md (Markdown, the default) or json")
+    export.add_argument(
+        "--format",
+        choices=("md", "json", "md-folder"),
+        help="md (Markdown, the default), json, or md-folder (one note per setback into the folder -o DIR)",
+    )
     export.add_argument(
         "--only",
         metavar="CHAPTER,...",
@@ -178,16 +277,46 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="Markdown: leave out these answers (chapter.field, or a field id for every chapter)",
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 
     imp = add("import", "add a JSON export to the journal (--dry-run first)", IMPORT_HELP)
     imp.add_argument("file", metavar="FILE", help="a JSON export")
+    imp.add_argument(
+        "--from",
+        dest="source",
+        choices=("failforward", "jrnl", "dayone"),
+        default="failforward",
+        help="what wrote FILE: failforward (the default), jrnl (--export json) or dayone (Journal.json)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="only report what would be added and skipped")
+    imp.add_argument("--setback", metavar="ID", type=int, help="jrnl/dayone: add to this setback (default: a new one)")
+    imp.add_argument("--title", metavar="TEXT", help="jrnl/dayone: the new setback's title")
+    imp.add_argument(
+        "--chapter",
+        metavar="CHAPTER[.FIELD]",
+        help="jrnl/dayone: into this chapter's text answer (default: the setback's notes)",
+    )
 
     backup = add("backup", "copy the journal to a file", BACKUP_HELP)
-    backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy")
+    backup.add_argument("-o", "--output", metavar="FILE", help="where to write the copy ('-': standard output)")
 
-    add("list", "list the setbacks with their ids and progress", LIST_HELP)
+    lister = add("list", "list the setbacks with their ids and progress", LIST_HELP)
+    lister.add_argument("--json", action="store_true", help="JSON for scripts (docs/CLI.md shows the shape)")
+
+    acts = add("actions", "list action items by due date, as JSON or as a calendar (.ics)", ACTIONS_HELP)
+    acts.add_argument(
+        "--due",
+        type=_due,
+        default="all",
+        metavar="WHEN",
+        help=DUE_HELP,
+    )
+    acts.add_argument("--setback", metavar="ID", type=int, help="only this setback's ('failforward list' shows ids)")
+    acts.add_argument("--done", action="store_true", help="include items already ticked off")
+    form = acts.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="JSON for scripts (docs/CLI.md shows the shape)")
+    form.add_argument("--ics", action="store_true", help="an iCalendar file: one all-day event per dated item")
+    acts.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 
     merge = add("merge", "merge two versions of a journal file (git merge driver)", MERGE_HELP)
     merge.add_argument("base", metavar="BASE", help="the version both sides changed (git's %%O)")
@@ -200,4 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Validate chapter files. Without DIR: the chapters the app would load.",
     )
     check.add_argument("dir", nargs="?", metavar="DIR", help="a folder of chapter files")
+
+    comp = add("completion", "print the shell completion script (bash, zsh or fish)", COMPLETION_HELP)
+    comp.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish")
+    comp.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+
+    man = add("man", "print the manual page, failforward(1), in roff", MAN_HELP)
+    man.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
     return parser

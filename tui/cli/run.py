@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content
+from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content, say
 
 
 def check_content(folders: list[Path]) -> int:
@@ -27,7 +27,7 @@ def check_content(folders: list[Path]) -> int:
         return EXIT_CONTENT
     count = len(result.warnings)
     warned = f", {count} warning{'s' if count != 1 else ''}" if count else ""
-    print(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}{warned}")
+    say(f"{len(result.chapters)} chapters OK in {', '.join(str(f) for f in folders if f.is_dir())}{warned}")
     return EXIT_OK
 
 

@@ -202,6 +202,7 @@ def _check_setback(doc: dict[str, Any], where: str) -> dict[str, Any]:
     except InvalidSetback as exc:
         raise _fail(where, f"'{exc.field}': {exc}") from None
     _get_bool(doc, "archived", where)
+    _get_str(doc, "notes", where, "")
     created = _get_str(doc, "created", where)
     _get_str(doc, "updated", where, created)
     return {"kind": "other", "archived": doc.get("archived", False), "updated": doc.get("updated", created), **doc}

@@ -249,6 +249,8 @@ def _setback_section(
     if s.archived:
         out.append("- Archived")
     out.append("")
+    if s.notes.strip():
+        out += ["### Notes", "", fenced(s.notes), ""]
     for cid in sel.chapters:
         reflection = found.get(cid)
         if reflection is None or cid not in sel.included:

@@ -41,7 +41,7 @@ from tui.store.journal import (
     upgrade,
 )
 from tui.store.merge import MergeResult
-from tui.store.private import ensure_private_dir, write_private
+from tui.store.private import ensure_private_dir, private_temp_dir, private_temp_file, write_private
 from tui.store.sealed import EncryptedCodec, Passphrase, is_encrypted_folder, open_codec
 from tui.store.sync import MergedCopy, UnmergedCopy
 
@@ -76,6 +76,8 @@ __all__ = [
     "load_journal",
     "merge_journal_files",
     "open_codec",
+    "private_temp_dir",
+    "private_temp_file",
     "read_copy",
     "read_journal_files",
     "upgrade",

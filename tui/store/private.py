@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,8 +40,11 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_private(path: Path, payload: bytes | list[bytes]) -> None:
+def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600) -> None:
     """Write ``payload`` (bytes, or a list of pieces) to ``path`` atomically and durably, mode 0600.
+
+    ``mode`` is for an output written through a symbolic link over a file
+    that has its own (the person's notes folder): the journal's files are 0600.
 
     Raises :class:`SaveError`. On any failure ``path`` is left byte-identical
     to what it was (if the folder cannot be flushed after the rename, the old
@@ -54,7 +58,7 @@ def write_private(path: Path, payload: bytes | list[bytes]) -> None:
     kept_previous = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
         for piece in [payload] if isinstance(payload, bytes) else payload:
             write_all(fd, piece)
         os.fsync(fd)
@@ -100,6 +104,26 @@ def check_writable(folder: Path) -> None:
     except OSError as exc:
         why = reason(exc)
         raise StoreError(f"cannot open the journal in {folder}: {why} (is the folder writable by you?)") from exc
+
+
+def private_temp_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file in ``folder`` that only its owner can read (0600, whatever the umask).
+
+    For text handed to another program (an editor): the caller removes it.
+    Raises :class:`StoreError` with a one-line message.
+    """
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"cannot make a private file in {folder}: {reason(exc)}") from exc
+    return Path(name)
+
+
+def private_temp_dir() -> Path:
+    """A new folder that only its owner can enter (0700), for a journal that lives in memory."""
+    return Path(tempfile.mkdtemp(prefix="failforward-"))
 
 
 def check_private_file(path: Path) -> None:
