@@ -18,6 +18,9 @@ exit codes:
      import is not a failforward JSON export (bad JSON, bad records)
   3  no setback with that id, or the journal, export or a file to merge was
      written by a newer failforward (upgrade first)
+  4  failforward's installed files are not its own: another package also
+     provides 'tui' or 'screens', or one of its files is missing or changed
+     (reinstall it in its own environment, e.g. pipx install .)
   130  interrupted (ctrl+c)
   141  standard output was closed early (e.g. piped into 'head'): the command
        stops quietly, as any tool stopped by a closed pipe (128 + SIGPIPE)
