@@ -81,6 +81,7 @@ async def test_ctrl_e_edits_the_answer_in_visual_and_keeps_it_as_a_draft(
     assert edit_files(data_dir) == []
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -108,6 +109,7 @@ async def test_no_editor_or_a_failing_one_leaves_the_text_alone(
     assert edit_files(data_dir) == []
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_the_temp_file_is_removed_even_when_the_editor_dies(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,6 +126,7 @@ async def test_the_temp_file_is_removed_even_when_the_editor_dies(
     assert not Path(log.read_text().strip()).exists()
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_ctrl_e_is_in_the_footer_and_the_help(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(data_dir)
     app = app_on(data_dir)
