@@ -49,6 +49,8 @@ class WorkbookApp(App[None]):
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
+        self.safety_shown = False  # the "workbook, not therapy" note after a rating of 9 or more: once a session
+        self._safety: str | None = None
         self.last_key_time: float | None = None
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
@@ -302,6 +304,24 @@ class WorkbookApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, KeepsDraft):
                 screen.write_draft()
+
+    # -- a workbook, not therapy ---------------------------------------------------
+
+    def safety_text(self) -> str:
+        """The "workbook, not therapy" note as plain text (from content's ``_safety.md``), or ""."""
+        if self._safety is None:
+            self._safety = _safety_text(self.workbook.chapters)
+        return self._safety
+
+    def rating_saved(self, distressing: bool) -> None:
+        """After a rating is saved: a high one shows the safety note, once a session, without blocking anything."""
+        if not distressing or self.safety_shown:
+            return
+        text = self.safety_text()
+        if not text:
+            return
+        self.safety_shown = True
+        self.notify(text, title="A workbook, not therapy", timeout=45)
 
     # -- a journal whose folder went away ---------------------------------------
 
@@ -573,3 +593,22 @@ def make_app(
         folder = default_data_dir(data_dir)
         workbook = Workbook.open(folder, chapters, clock) if clock else Workbook.open(folder, chapters)
     return WorkbookApp(workbook, remember_theme=remember_theme)
+
+
+def _safety_text(chapters: Sequence[Chapter]) -> str:
+    """The safety notice of the shipped content (or of the chapters' own folder, which wins), as plain text."""
+    from tui.content import ContentError, load_notice
+    from tui.locations import shipped_content_dir
+
+    folders = [shipped_content_dir(), *dict.fromkeys(c.path.parent for c in chapters)]
+    try:
+        notice = load_notice(folders, "safety")
+    except ContentError:
+        return ""
+    if notice is None:
+        return ""
+    lines = []
+    for line in notice.body.strip().splitlines():
+        line = line.replace("**", "").replace("__", "")
+        lines.append("• " + line[2:] if line.startswith("- ") else line)
+    return "\n".join(lines).replace("\n\n\n", "\n\n")

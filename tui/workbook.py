@@ -501,6 +501,8 @@ class Workbook:
                     result.errors[f.id] = f"choose a number from {f.min} to {f.max}"
             elif f.kind == "choice" and value not in f.options:
                 result.errors[f.id] = "choose one of the options"
+            elif f.kind == "multi" and isinstance(value, list) and len(value) > (f.max_select or len(value)):
+                result.errors[f.id] = f"choose at most {f.max_select}"
             elif f.kind == "checklist":
                 if not isinstance(value, list):
                     result.errors[f.id] = "expected a list of items"

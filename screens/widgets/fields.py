@@ -160,12 +160,13 @@ class ChoiceList(OptionList):
 
 
 class MultiList(OptionList):
-    """Pick any number of options: enter or space ticks and unticks; readable in 16 colours."""
+    """Pick options (at most ``limit``, if set): enter or space ticks and unticks; readable in 16 colours."""
 
     BINDINGS = [Binding("space", "select", "Tick", show=False)]
 
-    def __init__(self, choices: tuple[str, ...], *, id: str | None = None) -> None:
+    def __init__(self, choices: tuple[str, ...], *, limit: int | None = None, id: str | None = None) -> None:
         self.choices = list(choices)
+        self.limit = limit
         self.chosen: set[str] = set()
         super().__init__(*[self._prompt(c, False) for c in self.choices], id=id, compact=True)
 
@@ -189,6 +190,9 @@ class MultiList(OptionList):
     def _toggled(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         choice = self.choices[event.option_index]
+        if choice not in self.chosen and self.limit is not None and len(self.chosen) >= self.limit:
+            self.app.notify(f"Pick at most {self.limit}: untick one first.", severity="warning")
+            return
         self.chosen ^= {choice}
         self._redraw()
         self.post_message(FieldChanged())
@@ -361,7 +365,7 @@ class FieldBox(Vertical):
         if f.kind == "choice":
             return ChoiceList(f.options, id=wid)
         if f.kind == "multi":
-            return MultiList(f.options, id=wid)
+            return MultiList(f.options, limit=f.max_select, id=wid)
         if f.kind == "date":
             return SafeInput(placeholder="YYYY-MM-DD", id=wid, classes="date", compact=True)
         return ChecklistField(f, self.suggestions, id=wid)
