@@ -54,21 +54,26 @@ from tui.records import (
 )
 from tui.sanitize import clean_text, clean_value
 from tui.store import (
+    PLAIN,
     Damaged,
+    EncryptedCodec,
     JournalLocked,
     JournalLost,
     JournalTooNew,
+    KdfParams,
     MergeResult,
     NoJournal,
     OpenReport,
     Passphrase,
     PassphraseNeeded,
+    Recoded,
     SaveError,
     Store,
     StoreError,
     WrongPassphrase,
     ensure_private_dir,
     is_encrypted_folder,
+    journal_exists,
     load_journal,
     merge_journal_files,
     private_temp_dir,
@@ -96,6 +101,7 @@ __all__ = [
     "Passphrase",
     "PassphraseNeeded",
     "Progress",
+    "Recoded",
     "Reflection",
     "SaveError",
     "SearchHit",
@@ -207,6 +213,31 @@ class Workbook:
         """
         return cls(read_copy(folder, passphrase), chapters, clock)
 
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        chapters: Sequence[Chapter],
+        clock: Clock = _now,
+        *,
+        passphrase: str,
+        kdf: KdfParams | None = None,
+    ) -> Workbook:
+        """A new journal in ``folder``, encrypted with ``passphrase`` from its first byte, opened for this session.
+
+        The key's cost is calibrated on this machine (about a second) unless
+        ``kdf`` is given. Raises ``StoreError`` when ``folder`` already holds a
+        journal (nothing is changed then) or the passphrase is empty.
+        """
+        if journal_exists(folder):
+            raise StoreError(f"there is already a journal in {folder}")
+        return cls(Store(folder, codec=EncryptedCodec.create(passphrase, kdf)), chapters, clock)
+
+    @staticmethod
+    def has_journal(folder: Path) -> bool:
+        """Whether ``folder`` holds a journal yet (its file, or backups of one): if not, this is a first start."""
+        return journal_exists(folder)
+
     @staticmethod
     def is_encrypted(folder: Path) -> bool:
         """Whether opening the journal in ``folder`` asks for a passphrase (so a prompt can come first)."""
@@ -216,6 +247,35 @@ class Workbook:
     def encrypted(self) -> bool:
         """Whether this journal is written encrypted."""
         return self.store.codec.encrypted
+
+    # -- encrypting, decrypting, a new passphrase --------------------------------
+
+    def encrypt(self, passphrase: str, *, kdf: KdfParams | None = None) -> Recoded:
+        """Encrypt this journal's folder with ``passphrase``: the journal, its backups and every copy of its text.
+
+        Everything is written sealed and checked before it replaces the plain
+        files (:meth:`tui.store.Store.recode`); a crash leaves a journal that
+        opens without a passphrase or with the new one, nothing lost. Raises
+        ``StoreError`` (``SaveError``: nothing changed) and when the journal is already encrypted.
+        """
+        if self.encrypted:
+            raise StoreError("this journal is already encrypted ('failforward passwd' changes its passphrase)")
+        return self.store.recode(EncryptedCodec.create(passphrase, kdf))
+
+    def decrypt(self) -> Recoded:
+        """Write this journal's folder in plain text again; the same promises as :meth:`encrypt`."""
+        if not self.encrypted:
+            raise StoreError("this journal is not encrypted")
+        return self.store.recode(PLAIN)
+
+    def change_passphrase(self, passphrase: str, *, kdf: KdfParams | None = None) -> Recoded:
+        """Seal this journal's folder with a new key made from ``passphrase`` (a new salt; the old key opens nothing).
+
+        As :meth:`encrypt`: a crash leaves a journal that opens with the old passphrase or the new one.
+        """
+        if not self.encrypted:
+            raise StoreError("this journal is not encrypted ('failforward encrypt' encrypts it)")
+        return self.store.recode(EncryptedCodec.create(passphrase, kdf))
 
     @classmethod
     def in_memory(cls, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
