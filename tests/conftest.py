@@ -91,6 +91,12 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("FAILFORWARD_STATE_DIR", str(base / "state"))
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_to_ask_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test waits for a passphrase typed on the real terminal: commands see none (a pty test gives its own)."""
+    monkeypatch.setattr("tui.cli.passphrase.terminal_available", lambda: False)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "journal"
