@@ -219,7 +219,8 @@ def test_an_encrypted_journal_without_its_passphrase_is_refused_and_left_alone(t
             attempt()
     result = run_main(["list", "--data-dir", str(folder)])  # no terminal to ask on (tests/conftest.py), no file
     assert result.returncode == 4
-    assert result.stderr.strip().startswith(f"failforward: the journal in {folder} is encrypted: it needs its passphrase")
+    said = f"failforward: the journal in {folder} is encrypted: it needs its passphrase"
+    assert result.stderr.startswith(said)
     assert files(folder) == before
     with Store(folder, passphrase=lambda: TEST_PASSPHRASE) as s:
         assert Workbook(s, []).encrypted
