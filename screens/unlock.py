@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -27,7 +28,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
-from screens.base import FocusInView, ResultType
+from screens.base import FocusInView, Host, ResultType
 from tui.workbook import StoreError, Workbook, WrongPassphrase
 
 MAX_TRIES = 3
@@ -53,6 +54,10 @@ class _Start(FocusInView[ResultType]):
     def status(self, text: str) -> None:
         self.query_one("#start-status", Static).update(text)
 
+    def after_typing(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once the keys typed before enter are in the field (enter, a priority key, comes first)."""
+        cast(Host, self.app).after_typing(then)
+
     def _finished(self, result: ResultType) -> None:
         """From the worker thread: the journal opened, or could not be (never awaited: see Textual issue 5596)."""
         self.dismiss(result)
@@ -72,7 +77,8 @@ class UnlockScreen(_Start[Opened]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="start-box", can_focus=False):
             yield Label("failforward", classes="start-title")
-            yield Static(f"The journal in {self.folder} is encrypted. Type its passphrase, then press enter.")
+            yield Static("This journal is encrypted. Type its passphrase, then press enter.")
+            yield Static(str(self.folder), classes="start-note")
             yield Input(password=True, placeholder="passphrase", id="passphrase")
             yield Static("", id="start-status")
         yield Footer(compact=True)
@@ -84,6 +90,11 @@ class UnlockScreen(_Start[Opened]):
         return not (action == "unlock" and self.busy)
 
     def action_unlock(self) -> None:
+        self.after_typing(self._unlock_now)
+
+    def _unlock_now(self) -> None:
+        if self.busy:
+            return
         field = self.query_one("#passphrase", Input)
         if not field.value:
             self.status("Type the passphrase first.")
@@ -174,9 +185,10 @@ class NewPassphraseScreen(_Start[Opened | None]):
         with VerticalScroll(classes="start-box", can_focus=False):
             yield Label("failforward", classes="start-title")
             yield Static(
-                f"A new encrypted journal in {self.folder}. Choose a passphrase: a few words are "
-                "easier to remember and harder to guess than one word. It cannot be recovered."
+                "A new encrypted journal. Choose a passphrase: a few words are easier to remember "
+                "and harder to guess than one word. A forgotten passphrase cannot be recovered."
             )
+            yield Static(str(self.folder), classes="start-note")
             yield Input(password=True, placeholder="new passphrase", id="first")
             yield Input(password=True, placeholder="the same again", id="second")
             yield Static("", id="start-status")
@@ -195,12 +207,18 @@ class NewPassphraseScreen(_Start[Opened | None]):
 
     def action_create(self) -> None:
         first, second = self.query_one("#first", Input), self.query_one("#second", Input)
+        if self.focused is first:
+            self.set_focus(second)  # now, not later: the keys typed after enter are the second field's, even in a burst
+            return
+        self.after_typing(self._create_now)
+
+    def _create_now(self) -> None:
+        if self.busy:
+            return
+        first, second = self.query_one("#first", Input), self.query_one("#second", Input)
         if not first.value:
             first.focus()
             self.status("Type a passphrase.")
-            return
-        if self.focused is first and not second.value:
-            second.focus()
             return
         if first.value != second.value:
             first.value = second.value = ""

@@ -77,6 +77,14 @@ class Flavour:
         return codec.encode(data) if codec is not None else orjson.dumps(data)
 
 
+def ensure_journal(folder: Path) -> Path:
+    """An empty plain journal in ``folder`` unless it holds one: the app then starts on it, not on the first
+    start's choice of a plain or an encrypted journal (tests/test_unlock.py and the e2e tests of it ask that)."""
+    if not Workbook.has_journal(folder):
+        Store(folder).close()
+    return folder
+
+
 @pytest.fixture(params=[False, True], ids=["plain", "encrypted"])
 def flavour(request: pytest.FixtureRequest) -> Flavour:
     return Flavour(request.param)
