@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.content import Chapter, FieldRef
+from tui.locations import EDIT_PREFIX, memory_temp_dir
 from tui.records import (
     ACTIONS,
     CHECKINS,
@@ -327,16 +329,23 @@ class Workbook:
         return folder
 
     def private_temp_path(self, suffix: str = ".md") -> Path:
-        """A new empty file, mode 0600, in the journal's folder: for text handed to an editor.
+        """A new empty file, mode 0600, for text handed to an editor; the caller removes it.
 
-        The caller removes it. Raises ``StoreError`` with a one-line message.
+        A plain journal's goes in its own folder. An encrypted journal's text
+        reaches the editor in plain text, so it goes where it is least exposed:
+        a folder in memory (``$XDG_RUNTIME_DIR``, else ``/dev/shm``), which no
+        disk, backup or sync tool ever sees and a reboot empties; on a system
+        without one, the system's temp folder, never the data folder a sync
+        tool may copy. Raises ``StoreError`` with a one-line message.
         """
+        if self.encrypted:
+            return private_temp_file(memory_temp_dir() or Path(tempfile.gettempdir()), "failforward-edit-", suffix)
         base = self.folder
         if base is None:
             if self._scratch is None:
                 self._scratch = private_temp_dir()
             base = self._scratch
-        return private_temp_file(base, ".edit-", suffix)
+        return private_temp_file(base, EDIT_PREFIX, suffix)
 
     @property
     def folder(self) -> Path | None:
