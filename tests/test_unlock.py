@@ -182,3 +182,22 @@ async def test_an_encrypted_journal_is_never_written_to_a_screenshot(data_dir: P
         await pilot.press("ctrl+q")
     assert not (data_dir / "screenshots").exists()
     assert Workbook.is_encrypted(data_dir)
+
+
+async def test_the_export_dialog_of_an_encrypted_journal_says_the_export_is_plain_text(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from screens.dialogs.transfer import ExportDialog
+
+    app = app_on(encrypted_journal(data_dir), passphrase=lambda: TEST_PASSPHRASE)
+    target = tmp_path / "out.md"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ExportDialog(target))
+        await pilot.pause()
+        assert "the export is not: plain text" in str(app.screen.query_one("#transfer-note", Static).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Not encrypted: keep it safe." in str(app.screen.query_one("#result", Static).render())
+        await pilot.press("escape", "ctrl+q")
+    assert MARKER.encode() in target.read_bytes()  # plain text, as it said
