@@ -59,7 +59,14 @@ class _Start(FocusInView[ResultType]):
         cast(Host, self.app).after_typing(then)
 
     def _finished(self, result: ResultType) -> None:
-        """From the worker thread: the journal opened, or could not be (never awaited: see Textual issue 5596)."""
+        """From the worker thread: the journal opened, or could not be (never awaited: see Textual issue 5596).
+
+        The window may have become too small meanwhile: the app's cover over
+        this screen goes first (dismissing takes the top screen away), and
+        the app puts it back over whatever it shows next.
+        """
+        if not self.is_active:
+            self.pop_until_active()
         self.dismiss(result)
 
 

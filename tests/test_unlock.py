@@ -201,3 +201,38 @@ async def test_the_export_dialog_of_an_encrypted_journal_says_the_export_is_plai
         assert "Not encrypted: keep it safe." in str(app.screen.query_one("#result", Static).render())
         await pilot.press("escape", "ctrl+q")
     assert MARKER.encode() in target.read_bytes()  # plain text, as it said
+
+
+async def test_a_window_made_too_small_while_unlocking_still_opens_the_journal(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from screens.too_small import TooSmallScreen
+    from tui.store import crypto
+
+    app = app_on(encrypted_journal(data_dir))
+    resized, real = threading.Event(), crypto.derive_key
+
+    def slow_key(*args: Any) -> bytes:  # the key is made only once the window is small
+        resized.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(crypto, "derive_key", slow_key)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*TEST_PASSPHRASE, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and "Unlocking" in status(app)
+        await pilot.resize_terminal(60, 15)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        resized.set()
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert [type(s).__name__ for s in app.screen_stack][-1:] == ["HomeScreen"]
+        assert not any(isinstance(s, UnlockScreen) for s in app.screen_stack)
+        await pilot.press("ctrl+q")
