@@ -89,9 +89,11 @@ def open_journal(
     unlock (found out before anything is read or changed: the lock is taken
     and let go again). With ``first_start`` a folder without a journal is an
     Opening to choose plain or encrypted; with ``encrypt``, to make it
-    encrypted. Raises StoreError (a wrong passphrase, a journal in use...).
+    encrypted (the folder is made, and checked to be writable, first).
+    Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
     """
     if (first_start or encrypt) and not Workbook.has_journal(folder):
+        Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
         return Opening(folder, chapters, "new" if encrypt else "choose", clock)
     try:
         return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)

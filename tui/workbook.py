@@ -73,6 +73,7 @@ from tui.store import (
     Store,
     StoreError,
     WrongPassphrase,
+    check_writable,
     ensure_private_dir,
     is_encrypted_folder,
     journal_exists,
@@ -234,6 +235,15 @@ class Workbook:
         if journal_exists(folder):
             raise StoreError(f"there is already a journal in {folder}")
         return cls(Store(folder, codec=EncryptedCodec.create(passphrase, kdf)), chapters, clock)
+
+    @staticmethod
+    def prepare_folder(folder: Path) -> None:
+        """Make ``folder`` (0700) and check that files can be written in it; raises ``StoreError`` in one line.
+
+        A first start learns now, before asking how the journal should begin, that it could not be written.
+        """
+        ensure_private_dir(Path(folder))
+        check_writable(Path(folder))
 
     @staticmethod
     def has_journal(folder: Path) -> bool:

@@ -43,7 +43,7 @@ from tui.store.journal import (
     upgrade,
 )
 from tui.store.merge import MergeResult
-from tui.store.private import ensure_private_dir, private_temp_dir, private_temp_file, write_private
+from tui.store.private import check_writable, ensure_private_dir, private_temp_dir, private_temp_file, write_private
 from tui.store.rekey import Recoded
 from tui.store.sealed import EncryptedCodec, Passphrase, is_encrypted_folder, open_codec
 from tui.store.sync import MergedCopy, UnmergedCopy
@@ -73,6 +73,7 @@ __all__ = [
     "UnmergedCopy",
     "WrongPassphrase",
     "calibrate",
+    "check_writable",
     "decode",
     "encode",
     "ensure_private_dir",
