@@ -84,6 +84,8 @@ def test_encrypt_leaves_no_typed_word_in_any_file_and_every_command_reads_it_wit
     assert result.stdout.startswith(f"encrypted the journal in {folder} (written anew: the journal and 1 backup)\n")
     assert "a forgotten passphrase cannot be recovered" in result.stdout
     assert holding_marker(folder) == []
+    grep = subprocess.run(["grep", "-rl", MARKER, str(folder)], capture_output=True, text=True)
+    assert (grep.returncode, grep.stdout) == (1, "")  # grep: no file under the data folder holds the word
     assert (folder / DB_FILE).read_bytes().startswith(MAGIC)
     monkeypatch.setattr("tui.cli.passphrase.terminal_available", lambda: False)
 

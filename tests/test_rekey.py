@@ -77,7 +77,10 @@ def test_encrypt_then_a_new_passphrase_then_decrypt_keeps_everything(tmp_path: P
             "failforward_2026.svg",
             ".edit-k2j3.md",
         }
-        wb.add_setback(f"After encrypting {MARKER}")  # saves go on, sealed
+        compactions = s._storage.compactions  # type: ignore[union-attr]
+        wb.add_setback(f"After encrypting {MARKER}")  # saves go on, sealed, each a line of the new log
+        assert s._storage.compactions == compactions  # type: ignore[union-attr]
+        assert (folder / "journal.log").read_bytes().startswith(b"failforward-sealed-log 1 ")
         expected = tables(s)
     assert holding_marker(folder) == []
     assert all(raw.startswith(MAGIC) for raw in files(folder).values())

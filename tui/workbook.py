@@ -2,7 +2,8 @@
 
 :class:`Workbook` is what the screens, the app and the command line talk to:
 it opens a journal (for a session, or as a read-only copy; an encrypted one
-with its passphrase), validates and
+with its passphrase), starts one encrypted, encrypts, decrypts or re-keys a
+journal's folder (:meth:`Workbook.encrypt` and friends), validates and
 cleans what is typed (once), keeps answers to fields a chapter no longer has,
 turns checklist items into action items, groups each save into one durable
 write, and says what happened on opening (damage found, saves recovered).
