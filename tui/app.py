@@ -2,9 +2,10 @@
 
 The app starts on an open journal, or on an :class:`Opening`: a journal still
 to be opened, for which it first asks (an encrypted journal's passphrase, or
-on a first start whether the journal is to be encrypted). The journal's
-folder is not locked, nor anything read from it, before that answer: a wrong
-passphrase changes nothing.
+on a first start whether the journal is to be encrypted). While it asks, the
+journal's lock is not held (it is taken only long enough to learn that the
+journal is encrypted and not in use) and nothing in the folder changes: a
+wrong passphrase changes nothing.
 """
 
 from __future__ import annotations
@@ -360,12 +361,12 @@ class WorkbookApp(App[None]):
         from tui.workbook import StoreError
 
         if self._workbook is None or self._workbook.encrypted:
-            self.notify(
-                "This journal is encrypted, and a screenshot would hold your words in plain text: none was saved.",
-                title="Screenshot not saved",
-                severity="warning",
-                timeout=10,
+            why = (
+                "This journal is encrypted, and a screenshot would hold your words in plain text: none was saved."
+                if self._workbook is not None or (self.opening is not None and self.opening.mode == "unlock")
+                else "The journal is not open yet: no screenshot was saved."
             )
+            self.notify(why, title="Screenshot not saved", severity="warning", timeout=10)
             return None
         try:
             if path:
