@@ -77,6 +77,14 @@ class Flavour:
         return codec.encode(data) if codec is not None else orjson.dumps(data)
 
 
+def ensure_journal(folder: Path) -> Path:
+    """An empty plain journal in ``folder`` unless it holds one: the app then starts on it, not on the first
+    start's choice of a plain or an encrypted journal (tests/test_unlock.py and the e2e tests of it ask that)."""
+    if not Workbook.has_journal(folder):
+        Store(folder).close()
+    return folder
+
+
 @pytest.fixture(params=[False, True], ids=["plain", "encrypted"])
 def flavour(request: pytest.FixtureRequest) -> Flavour:
     return Flavour(request.param)
@@ -89,6 +97,12 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("FAILFORWARD_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("FAILFORWARD_STATE_DIR", str(base / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_to_ask_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test waits for a passphrase typed on the real terminal: commands see none (a pty test gives its own)."""
+    monkeypatch.setattr("tui.cli.passphrase.terminal_available", lambda: False)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import ROOT, ensure_journal
 
 FAILFORWARD = Path(sys.executable).with_name("failforward")
 SHIPPED_CONTENT = ROOT / "content"
@@ -63,8 +63,15 @@ def app_command(
     *,
     config_dir: Path | None = None,
     extra_env: dict[str, str] | None = None,
+    first_start: bool = False,
 ) -> str:
-    """The shell command that starts the installed app with exactly this terminal type."""
+    """The shell command that starts the installed app with exactly this terminal type.
+
+    The app starts on a journal (an empty one is made if there is none)
+    unless ``first_start``: then on the first start's choice, plain or encrypted.
+    """
+    if not first_start:
+        ensure_journal(data_dir)
     env = {"TERM": term}
     if config_dir is not None:
         env["FAILFORWARD_CONFIG_DIR"] = str(config_dir)

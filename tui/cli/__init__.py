@@ -1,14 +1,16 @@
 """The command line: ``failforward`` opens the app; subcommands work without it.
 
-Subcommands (export, import, backup, list, actions, merge, check-content,
-completion, man) never import Textual, so they start fast. Errors are one
+Subcommands (export, import, backup, list, actions, encrypt, decrypt, passwd,
+merge, check-content, completion, man) never import Textual, so they start fast. Errors are one
 line on stderr and a documented non-zero exit code (``EPILOG`` in
 :mod:`tui.cli.parser`, docs/CLI.md), never a traceback; a closed pipe ends a
 command quietly (141). One module a concern: :mod:`~tui.cli.parser` (options
 and help), :mod:`~tui.cli.common` (exit codes, errors, output),
 :mod:`~tui.cli.journal` (export, import, backup, list), :mod:`~tui.cli.entries`
 (import from jrnl and Day One), :mod:`~tui.cli.actions` (action items, JSON,
-iCalendar), :mod:`~tui.cli.merge` (git's merge driver), :mod:`~tui.cli.shell`
+iCalendar), :mod:`~tui.cli.encryption` (encrypt, decrypt, passwd),
+:mod:`~tui.cli.passphrase` (an encrypted journal's passphrase: the terminal or
+a file), :mod:`~tui.cli.merge` (git's merge driver), :mod:`~tui.cli.shell`
 (completion, man page), :mod:`~tui.cli.run` (the app, check-content).
 """
 
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from tui.cli.actions import actions
 from tui.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, StdoutError, error, reason, silence_stdout
+from tui.cli.encryption import decrypt, encrypt, passwd
 from tui.cli.journal import backup, export, import_file, list_setbacks
 from tui.cli.merge import merge
 from tui.cli.parser import build_parser
@@ -34,6 +37,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": list_setbacks,
     "merge": merge,
     "actions": actions,
+    "encrypt": encrypt,
+    "decrypt": decrypt,
+    "passwd": passwd,
     "completion": completion,
     "man": man,
 }
@@ -87,7 +93,7 @@ def _run(argv: Sequence[str] | None) -> int:
             raise
         except Exception:
             return _unexpected(args.command)
-    return run_app(args.data_dir, args.content)
+    return run_app(args)
 
 
 def _unexpected(command: str) -> int:
