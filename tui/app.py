@@ -18,6 +18,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from tui.content import Chapter, load_chapters
@@ -56,6 +57,23 @@ class WorkbookApp(App[None]):
             theme = load_settings().get("theme")
             if isinstance(theme, str) and theme in self.available_themes:
                 self.theme = theme
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, with pastes read as text in a Linux or macOS terminal.
+
+        Textual's own parser replays an ESC inside a bracketed paste as key
+        presses (tui/terminal.py says why and what upstream would need). A
+        driver named in TEXTUAL_DRIVER, and the headless driver of tests, stay.
+        """
+        driver = super().get_driver_class()
+        if sys.platform != "win32" and not os.environ.get("TEXTUAL_DRIVER"):
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:
+                from tui.terminal import PasteSafeDriver
+
+                return PasteSafeDriver
+        return driver
 
     def on_mount(self) -> None:
         from screens.home import HomeScreen

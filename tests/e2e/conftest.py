@@ -187,6 +187,13 @@ class Tmux:
         """Exact bytes, as a terminal would send them."""
         self.run("send-keys", "-t", "e2e", "-H", *(f"{b:02x}" for b in data))
 
+    def paste(self, data: bytes) -> None:
+        """Paste exact bytes as a terminal does: bracketed (tmux paste-buffer -p), line feeds sent as CR."""
+        buffer = self.config.with_name("paste-buffer")
+        buffer.write_bytes(data)
+        self.run("load-buffer", "-b", "e2e-paste", str(buffer))
+        self.run("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "e2e")
+
     def resize(self, cols: int, rows: int) -> None:
         self.run("resize-window", "-t", "e2e", "-x", str(cols), "-y", str(rows))
         wait_until(lambda: self.size() == (cols, rows), 5, f"tmux did not resize to {cols}x{rows}")

@@ -1,0 +1,71 @@
+"""Bracketed paste into the installed app in tmux: whatever the paste holds, it is text.
+
+``tmux paste-buffer -p`` wraps the buffer in the paste markers (the app asks
+for bracketed paste) and sends its bytes as they are, line feeds as CR, as a
+terminal does when a person pastes. What was saved is read from the journal
+after the app has exited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.store import Store
+
+from ..conftest import FIXTURE_CHAPTERS
+from .conftest import Tmux, app_command, open_first_chapter, quit_app, tab_to
+
+END = b"\x1b[201~"
+# Every kind of control code a paste can carry: a screen clear, an OSC 52 clipboard write, the
+# keys that once closed the chapter and deleted the setback (ESC ESC, ESC d, ESC y), an 8-bit
+# CSI, NUL and BEL, a right-to-left override and its pop, a byte that is not UTF-8, a line break.
+INTO_TEXT_AREA = (
+    b"start\x1b[2J \x1b]52;c;aGFja2Vk\x07one \x1b\x1b\x1bd\x1by two \xc2\x9b31mthree\x00\x07 "
+    b"\xe2\x80\xaeevil\xe2\x80\xac \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\xe2\x80\x8f \xff\nline two"
+)
+SAVED_TEXT_AREA = "start one  two three evil שלום\u200f \ufffd\nline two"
+# A fake end marker, then the keys that would leave the chapter, delete and confirm.
+INTO_ONE_LINE = b"kept" + END + b"\x1b\x1b\x1bd\x1by" + b"tail"
+SAVED_ONE_LINE = "kepttail"
+
+
+def test_a_hostile_paste_is_saved_as_its_text_and_presses_no_key(tmux: Tmux, tmp_path: Path) -> None:
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Pasted")
+
+    tmux.paste(INTO_TEXT_AREA)
+    tmux.wait_for("start one  two three evil", "line two")
+    tab_to(tmux, "A headline.")  # the one-line answer
+    tmux.paste(INTO_ONE_LINE)
+    screen = tmux.wait_for(SAVED_ONE_LINE)
+    # Still the chapter: no key of the pastes went back, deleted or answered anything.
+    assert "chapter 1 of" in screen and "Delete" not in screen, screen
+    tmux.keys("C-s")
+    tmux.wait_for("Saved.")
+    quit_app(tmux)
+
+    with Store(data) as store:
+        setbacks = store.all("setbacks")
+        answers = store.all("reflections")[0]["answers"]
+    assert [s["title"] for s in setbacks] == ["Pasted"]
+    assert answers["what"] == SAVED_TEXT_AREA
+    assert answers["headline"] == SAVED_ONE_LINE
+
+
+def test_the_paste_that_deleted_the_setback_deletes_nothing(tmux: Tmux, tmp_path: Path) -> None:
+    """Text, then ESC ESC (back), ESC d (delete), ESC y (yes) pasted into a chapter field."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Keep me")
+
+    tmux.paste(b"notes\x1b\x1b\x1bd\x1by\x1b\x1b\x1bd\x1by more")
+    screen = tmux.wait_for("notes more")
+    assert "chapter 1 of" in screen, screen
+    quit_app(tmux)
+
+    with Store(data) as store:
+        setbacks = store.all("setbacks")
+        drafts = store.all("drafts")
+    assert [s["title"] for s in setbacks] == ["Keep me"]
+    assert [d["answers"]["what"] for d in drafts] == ["notes more"]
