@@ -1,19 +1,20 @@
-"""Bracketed paste into the installed app in tmux: whatever the paste holds, it is text.
+"""Typing and pasting into the installed app in tmux: a paste is text, typed and pasted text follow one rule.
 
 ``tmux paste-buffer -p`` wraps the buffer in the paste markers (the app asks
 for bracketed paste) and sends its bytes as they are, line feeds as CR, as a
-terminal does when a person pastes. What was saved is read from the journal
-after the app has exited.
+terminal does when a person pastes; ``send-keys -l`` types characters one by
+one. What was saved is read from the journal after the app has exited.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tui.sanitize import clean_text
 from tui.store import Store
 
 from ..conftest import FIXTURE_CHAPTERS
-from .conftest import Tmux, app_command, open_first_chapter, quit_app, tab_to
+from .conftest import Tmux, app_command, open_first_chapter, quit_app, tab_to, wait_until
 
 END = b"\x1b[201~"
 # Every kind of control code a paste can carry: a screen clear, an OSC 52 clipboard write, the
@@ -69,3 +70,29 @@ def test_the_paste_that_deleted_the_setback_deletes_nothing(tmux: Tmux, tmp_path
         drafts = store.all("drafts")
     assert [s["title"] for s in setbacks] == ["Keep me"]
     assert [d["answers"]["what"] for d in drafts] == ["notes more"]
+
+
+# Latin, a right-to-left override and its pop, isolates, Hebrew with a right-to-left mark, a
+# zero-width joiner inside an emoji sequence, a no-break space.
+MIXED = "abc\u202eevil\u202c \u2066iso\u2069 שלום\u200f 👩\u200d💻\u00a0x"
+
+
+def test_typed_and_pasted_bidi_controls_follow_one_rule(tmux: Tmux, tmp_path: Path) -> None:
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "Bidi")
+
+    tmux.type(MIXED)  # typed, one key per character
+    tmux.wait_for("abcevil iso")
+    tab_to(tmux, "A headline.")
+    tmux.paste(MIXED.encode())
+    wait_until(lambda: tmux.screen().count("abcevil iso") == 2, 10, lambda: f"the paste never showed:\n{tmux.screen()}")
+    tmux.keys("C-s")
+    tmux.wait_for("Saved.")
+    quit_app(tmux)
+
+    with Store(data) as store:
+        answers = store.all("reflections")[0]["answers"]
+    expected = clean_text(MIXED)
+    assert "\u200f" in expected and "\u202e" not in expected
+    assert (answers["what"], answers["headline"]) == (expected, expected)
