@@ -29,6 +29,7 @@ from tui.workbook import Workbook
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
 FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
+FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
 
 
 class WorkbookApp(App[None]):
@@ -51,6 +52,7 @@ class WorkbookApp(App[None]):
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None
+        self._blocks_after_gc = sys.getallocatedblocks()
         if remember_theme:
             from tui.settings import load_settings
 
@@ -120,6 +122,13 @@ class WorkbookApp(App[None]):
         visible stall when it lands mid-word. Python's own trigger is turned
         off while the app runs; a timer runs the collection once the keyboard
         has been idle a moment and enough has changed to make it worth it.
+
+        Typing without a pause must not grow memory without end either:
+        Textual's rendered lines keep themselves in their own caches, so
+        every key leaves a little garbage that only a full collection frees
+        (a 20,000-key answer typed in one go grew the process by hundreds of
+        MB). So a collection also runs, keys or not, once the memory in use
+        has grown by ``FULL_GC_GROWTH`` blocks since the last one.
         """
         self._gc_threshold = gc.get_threshold()
         young, middle, _ = self._gc_threshold
@@ -130,8 +139,10 @@ class WorkbookApp(App[None]):
         """Run a full collection if one is due and the keyboard is idle; True if it ran."""
         due = gc.get_count()[2]
         idle = time.monotonic() - self.last_input >= IDLE_BEFORE_FULL_GC
-        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE:
+        grown = sys.getallocatedblocks() - self._blocks_after_gc >= FULL_GC_GROWTH
+        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE or grown:
             gc.collect()
+            self._blocks_after_gc = sys.getallocatedblocks()
             return True
         return False
 
