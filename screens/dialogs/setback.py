@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import SafeInput, ScaleInput
+from screens.widgets.entry import SafeInput
+from screens.widgets.fields import ScaleInput
 from tui.records import SETBACK_KINDS, InvalidSetback, Setback, SetbackFields, check_setback
 
 

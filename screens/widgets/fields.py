@@ -21,74 +21,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from screens.widgets.entry import SafeInput
+from screens.widgets.textarea import SafeTextArea
 from tui.content import Field
-from tui.sanitize import clean_text, clean_value
+from tui.sanitize import clean_value
 from tui.workbook import parse_date
 
 
 class FieldChanged(Message):
     """Something in the form changed: time to write a draft."""
-
-
-def typed_text(event: events.Key) -> str | None:
-    """What a key types under the rule pasted text follows, or None to leave the key to the widget.
-
-    Textual types a key's character only when ``str.isprintable`` says so,
-    while a paste goes through :func:`clean_text`: a typed right-to-left mark,
-    zero-width joiner (inside emoji sequences) or no-break space was dropped
-    though the same pasted was kept. Here every character that is not a
-    control key types what ``clean_text`` leaves of it: itself, nothing (a bidi
-    override) or a newline (a line separator). Control keys (enter, tab,
-    backspace, ctrl+...) stay keys for the widget and the bindings.
-    """
-    character = event.character
-    if character is None or len(character) != 1 or character < " " or "\x7f" <= character <= "\x9f":
-        return None
-    text = clean_text(character)
-    if text == character and event.is_printable:
-        return None  # Textual types it, as it always did
-    return text
-
-
-class SafeInput(Input):
-    """An Input whose typed and pasted text follows one rule: ``clean_text``.
-
-    Textual calls the ``_on_paste`` and ``_on_key`` of every class in the MRO,
-    subclass first: cleaning a paste here is enough for Input's own handler to
-    insert it; a key typed here stops there (``prevent_default``).
-    """
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.text = clean_text(event.text)
-
-    async def _on_key(self, event: events.Key) -> None:
-        text = typed_text(event)
-        if text is None:
-            return
-        event.stop()
-        event.prevent_default()
-        line = text.split("\n")[0]  # one line, as a paste into an Input
-        if line:
-            if self.selection.is_empty:
-                self.insert_text_at_cursor(line)
-            else:
-                self.replace(line, *self.selection)
-
-
-class SafeTextArea(TextArea):
-    """A TextArea whose typed and pasted text follows one rule: ``clean_text`` (see SafeInput)."""
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.text = clean_text(event.text)
-
-    async def _on_key(self, event: events.Key) -> None:
-        text = typed_text(event)
-        if text is None or self.read_only:
-            return
-        event.stop()
-        event.prevent_default()
-        if text:
-            self._replace_via_keyboard(text, *self.selection)
 
 
 class ScaleInput(Widget, can_focus=True):

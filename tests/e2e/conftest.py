@@ -136,6 +136,13 @@ class Tmux:
         except (OSError, ValueError):
             return None
 
+    def app_pid(self) -> int:
+        """The process id of the program the pane's shell started."""
+        shell = self.run("display-message", "-p", "-t", "e2e", "#{pane_pid}").stdout.strip()
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        assert children, f"the pane's shell ({shell}) has started nothing"
+        return int(children[0])
+
     def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
         """Wait until every one of ``texts`` is on the screen; returns that screen."""
         shown = ""

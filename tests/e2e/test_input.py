@@ -8,12 +8,13 @@ one. What was saved is read from the journal after the app has exited.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from tui.sanitize import clean_text
 from tui.store import Store
 
-from ..conftest import FIXTURE_CHAPTERS
+from ..conftest import FIXTURE_CHAPTERS, prose
 from .conftest import Tmux, app_command, open_first_chapter, quit_app, tab_to, wait_until
 
 END = b"\x1b[201~"
@@ -96,3 +97,53 @@ def test_typed_and_pasted_bidi_controls_follow_one_rule(tmux: Tmux, tmp_path: Pa
     expected = clean_text(MIXED)
     assert "\u200f" in expected and "\u202e" not in expected
     assert (answers["what"], answers["headline"]) == (expected, expected)
+
+
+# -- a very long line, typed key by key --------------------------------------------------
+
+RSS_BUDGET_MB = 150  # the app's memory budget (docs/PERFORMANCE.md)
+
+
+class PeakMemory:
+    """The highest VmHWM of a process, read every 0.1 s until it ends."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.mb = pid, 0.0
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        status = Path(f"/proc/{self.pid}/status")
+        stop = threading.Event()
+        while not stop.wait(0.1):
+            try:
+                text = status.read_text()
+            except OSError:
+                return
+            for line in text.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.mb = max(self.mb, int(line.split()[1]) / 1024)
+
+
+def test_a_20000_character_line_typed_key_by_key_is_kept_within_the_memory_budget(tmux: Tmux, tmp_path: Path) -> None:
+    """Keys arrive faster than they are typed in (send-keys, no paste markers): every one is kept.
+
+    Textual re-wrapped and divided the whole line per key, so the keys of a
+    20,000-character line took minutes to work through; now they take
+    seconds, and memory stays within the app's budget.
+    """
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"), 80, 24)
+    open_first_chapter(tmux, "A long answer")
+    memory = PeakMemory(tmux.app_pid())
+    text = prose(20_000 - 4, seed=12) + " END"
+    for start in range(0, len(text), 500):
+        tmux.type(text[start : start + 500])
+    tmux.keys("C-q")  # quits once every key before it is in
+    assert tmux.wait_exit(timeout=240) == 0, tmux.screen()
+    memory.thread.join(timeout=5)
+
+    with Store(data) as store:
+        drafts = store.all("drafts")
+    assert [d["answers"]["what"] for d in drafts] == [text]
+    assert 0 < memory.mb <= RSS_BUDGET_MB, f"peak RSS {memory.mb:.0f} MB"
