@@ -46,10 +46,11 @@ What upstream Textual would need, so that this module could go:
    only for the end marker (``_xterm_parser.py``, the ``if character != ESC``
    branch and the inner ``while True`` loop), plus a rule for a fake end marker
    like the one above.
-2. ``LinuxDriver.run_input_thread``: take the parser from an overridable
-   attribute (say ``parser_class``) instead of naming ``XTermParser``, so a
-   driver subclass need not copy the method; and decode with
-   ``errors="replace"``, so a stray byte cannot stop the input thread.
+2. ``LinuxDriver.run_input_thread`` (and the Windows driver's input thread,
+   ``drivers/win32.py``, which this app does not replace): take the parser
+   from an overridable attribute (say ``parser_class``) instead of naming
+   ``XTermParser``, so a driver subclass need not copy the method; and decode
+   with ``errors="replace"``, so a stray byte cannot stop the input thread.
 """
 
 from __future__ import annotations
