@@ -133,7 +133,14 @@ class WorkbookApp(App[None]):
         self._gc_threshold = gc.get_threshold()
         young, middle, _ = self._gc_threshold
         gc.set_threshold(young, middle, 1 << 30)
+        self._blocks_after_gc = sys.getallocatedblocks()
+        gc.callbacks.append(self._note_full_collection)
         self.set_interval(0.5, self.collect_when_idle, name="idle garbage collection")
+
+    def _note_full_collection(self, phase: str, info: dict[str, int]) -> None:
+        """Memory grows from what is in use after the last full collection, whoever ran it."""
+        if phase == "stop" and info.get("generation") == 2:
+            self._blocks_after_gc = sys.getallocatedblocks()
 
     def collect_when_idle(self) -> bool:
         """Run a full collection if one is due and the keyboard is idle; True if it ran."""
@@ -141,8 +148,7 @@ class WorkbookApp(App[None]):
         idle = time.monotonic() - self.last_input >= IDLE_BEFORE_FULL_GC
         grown = sys.getallocatedblocks() - self._blocks_after_gc >= FULL_GC_GROWTH
         if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE or grown:
-            gc.collect()
-            self._blocks_after_gc = sys.getallocatedblocks()
+            gc.collect()  # _note_full_collection takes the new measure
             return True
         return False
 
@@ -402,6 +408,8 @@ class WorkbookApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
+        if self._note_full_collection in gc.callbacks:
+            gc.callbacks.remove(self._note_full_collection)
         self.workbook.close()
 
 
