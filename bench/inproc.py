@@ -5,8 +5,10 @@ measurement's memory and caches never colour the next.
 
     python bench/inproc.py guide    'SPEC'   GuideView vs Textual's Markdown, mount to painted
     python bench/inproc.py switch   'SPEC'   the real app: ctrl+n to the next chapter painted
-    python bench/inproc.py store    'SPEC'   durable save and draft (fsync), search over answers
+    python bench/inproc.py store    'SPEC'   durable save and draft (fsync), search over answers (sealed too)
     python bench/inproc.py typing   'SPEC'   the real app: the longest event-loop stall while typing, drafting, saving
+    python bench/inproc.py kdf      'SPEC'   an encrypted journal's key made from its passphrase, alone
+    python bench/inproc.py longline 'SPEC'   the real app: one very long line typed key by key (bench/longline.py)
     python bench/inproc.py profile  'SPEC'   cProfile of one of the above, stats written to a file
 """
 
@@ -227,8 +229,9 @@ def measure_store(spec: dict[str, Any]) -> dict[str, Any]:
     shutil.copytree(source, folder)
     chapters = load_chapters([shipped_content_dir()])
     rng = random.Random(7)
+    secret = spec.get("passphrase")  # an encrypted journal: the key is made in the open time
     start = _now()
-    store = Store(folder)
+    store = Store(folder, passphrase=(lambda: secret) if secret else None)
     open_time = _now() - start
     try:
         workbook = Workbook(store, chapters)
@@ -400,6 +403,22 @@ def measure_startup_parts(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# -- the key of an encrypted journal ------------------------------------------------------
+
+
+def measure_kdf(spec: dict[str, Any]) -> dict[str, Any]:
+    """Making an encrypted journal's key from its passphrase (Argon2id with its header's costs), alone."""
+    from tui.store.crypto import HEADER_BYTES, Header, derive_key
+
+    with (Path(spec["journal"]) / "journal.json").open("rb") as handle:
+        header = Header.parse(handle.read(HEADER_BYTES))
+    times: list[float] = []
+    for _ in range(int(spec["reps"])):
+        with timed(times, "kdf"):
+            derive_key(spec["passphrase"], header.kdf, header.salt)
+    return {"times": times}
+
+
 # -- profiles --------------------------------------------------------------------
 
 
@@ -415,10 +434,13 @@ def profile(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+    from longline import measure_longline
+
     runners: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
         "guide": measure_guide,
         "switch": measure_switch,
         "typing": measure_typing,
+        "longline": measure_longline,
     }
     if kind in runners:
         return asyncio.run(runners[kind](spec))
@@ -426,6 +448,8 @@ def run(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         return measure_store(spec)
     if kind == "startup_parts":
         return measure_startup_parts(spec)
+    if kind == "kdf":
+        return measure_kdf(spec)
     if kind == "profile":
         return profile(spec)
     raise SystemExit(f"unknown measurement {kind!r}")

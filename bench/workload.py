@@ -215,3 +215,22 @@ def build_journal(folder: Path, count: int, chapters: list[Any]) -> dict[str, An
         store.close()
     path = folder / "journal.json"
     return {"reflections": count, "setbacks": setbacks, "bytes": path.stat().st_size if path.exists() else 0}
+
+
+def encrypt_journal(source: Path, folder: Path, passphrase: str) -> dict[str, Any]:
+    """A copy of the journal in ``source``, encrypted as ``failforward encrypt`` does (its key calibrated here)."""
+    from tui.store import EncryptedCodec, Store
+    from tui.workbook import Workbook
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(source, folder)
+    store = Store(folder)
+    try:
+        Workbook(store, []).encrypt(passphrase)
+        kdf = store.codec.header.kdf  # type: ignore[attr-defined]
+        assert isinstance(store.codec, EncryptedCodec)
+    finally:
+        store.close()
+    path = folder / "journal.json"
+    return {"bytes": path.stat().st_size, "passes": kdf.time_cost, "memory_kib": kdf.memory_cost}

@@ -43,6 +43,10 @@ class Host(Protocol):
 
     def save_failed(self, exc: Exception, title: str = "Not saved") -> None: ...
 
+    def rating_saved(self, distressing: bool) -> None: ...
+
+    def safety_text(self) -> str: ...
+
 
 @runtime_checkable
 class KeepsDraft(Protocol):

@@ -19,6 +19,7 @@ from screens.dialogs.pick import PickDialog
 from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
+from tui.route import distressing
 from tui.workbook import ChapterSession, InvalidAnswers, SaveError, format_value
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
@@ -259,7 +260,7 @@ class ChapterScreen(WorkbookScreen[None]):
                 return False
         answers = form.to_answers()
         try:
-            self.session.save(answers, done)  # a draft still being written in the background is older: dropped
+            saved = self.session.save(answers, done)  # a draft still being written in the background is older: dropped
         except InvalidAnswers as exc:
             form.show_errors(exc.errors)
             form.focus_field(next(iter(exc.errors)))
@@ -272,6 +273,7 @@ class ChapterScreen(WorkbookScreen[None]):
             self._timer.stop()
         form.show_errors({})
         self._dirty = False
+        self.host.rating_saved(distressing(self.chapter, saved.answers))
         self._update_bar()
         return True
 

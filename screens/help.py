@@ -129,6 +129,10 @@ class HelpScreen(Dialog[None]):
             yield Label(Content(f"Keys: {self.where}"), classes="dialog-question")
             yield Static(Content("\n").join(lines), id="help-keys")
             yield Static(Content(ABOUT), id="help-about")
+            safety = getattr(self.app, "safety_text", lambda: "")()
+            if safety:
+                yield Label(Content("A workbook, not therapy"), classes="dialog-question help-safety-title")
+                yield Static(Content(safety), id="help-safety")
         yield Footer(compact=True)
 
     def action_close(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
 from screens.dialogs.confirm import ConfirmDialog
+from tui.route import review_due, suggested_route
 from tui.workbook import Progress, SaveError, Setback, SetbackFields
 
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
@@ -38,6 +39,7 @@ class HomeScreen(WorkbookScreen[None]):
         Binding("z", "undo_delete", "Undo delete", show=False, tooltip="Bring back the setback deleted last"),
         Binding("t", "open_trash", "Trash", show=False, tooltip="Bring back a deleted setback"),
         Binding("o", "open_chapter", "Open chapter", show=False),
+        Binding("r", "look_back", "Look back", tooltip="Open the look-back chapter: its day has come"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -55,10 +57,19 @@ class HomeScreen(WorkbookScreen[None]):
         yield Footer(compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Bringing back from the trash is offered only when there is something in it."""
+        """Bringing back from the trash is offered only when there is something in it; r when a look back is due."""
         if action in ("undo_delete", "open_trash"):
             return bool(self.workbook.trash())
+        if action == "look_back":
+            setback_id = self.selected_setback if self.is_mounted else None
+            return setback_id is not None and review_due(self.workbook, setback_id) is not None
         return True
+
+    def action_look_back(self) -> None:
+        setback_id = self.selected_setback
+        review = review_due(self.workbook, setback_id) if setback_id else None
+        if setback_id is not None and review is not None:
+            self.open_chapter(review.id, setback_id)
 
     def on_mount(self) -> None:
         # The lists are filled by on_screen_resume, which also runs when the screen first shows.
@@ -131,6 +142,7 @@ class HomeScreen(WorkbookScreen[None]):
     def refresh_status(self) -> None:
         workbook = self.workbook
         parts: list[str] = []
+        self._drafts_line = ""
         last = workbook.last_opened()
         if last:
             setback, chapter = workbook.setback(last[0]), workbook.chapter(last[1])
@@ -138,7 +150,7 @@ class HomeScreen(WorkbookScreen[None]):
                 parts.append(f"Continue (c): {setback.title} › {chapter.title}")
         drafts = len(workbook.drafts())
         if drafts:
-            parts.append(f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)")
+            self._drafts_line = f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)"
         actions = workbook.actions()
         if actions:
             today = workbook.clock().date().isoformat()
@@ -149,12 +161,30 @@ class HomeScreen(WorkbookScreen[None]):
             else:
                 due = f" (due {first.due})" if first.due else ""
                 parts.append(f"Next action: {first.text}{due} · {len(actions)} open")
-        if not parts:
+        if not parts and not self._drafts_line:
             if workbook.setbacks():
                 parts.append("Pick a chapter and press enter to start it. Start here comes first.")
             else:
                 parts.append("Press n to name a setback, then pick a chapter and press enter.")
-        self.query_one("#home-status", Static).update(Content("\n".join(parts)))
+        self._status_parts = parts
+        self.show_status()
+
+    def show_status(self) -> None:
+        """The status lines: the selected setback's look back and suggested order with the journal-wide ones."""
+        setback_id = self.selected_setback
+        review = review_due(self.workbook, setback_id) if setback_id else None
+        route = suggested_route(self.workbook, setback_id) if setback_id else []
+        lines = []
+        if review is not None:
+            lines.append(f"Time to look back (r): {review.title}")
+        lines += self._status_parts[:1]  # where to continue
+        if route:
+            lines.append("Suggested next: " + " → ".join(c.title for c in route[:3]) + (" …" if len(route) > 3 else ""))
+        lines += self._status_parts[1:]
+        if self._drafts_line:
+            lines.append(self._drafts_line)
+        self.query_one("#home-status", Static).update(Content("\n".join(lines[:4])))
+        self.refresh_bindings()
 
     def refresh_trend(self) -> None:
         setback_id = self.selected_setback
@@ -172,6 +202,8 @@ class HomeScreen(WorkbookScreen[None]):
     @on(OptionList.OptionHighlighted, "#setbacks")
     def _setback_highlighted(self) -> None:
         self.refresh_chapters()
+        if hasattr(self, "_status_parts"):
+            self.show_status()
         self.refresh_trend()
 
     @on(OptionList.OptionSelected, "#setbacks")

@@ -86,9 +86,29 @@ class Flavour:
         return codec.encode(data) if codec is not None else orjson.dumps(data)
 
 
+def ensure_journal(folder: Path) -> Path:
+    """An empty plain journal in ``folder`` unless it holds one: the app then starts on it, not on the first
+    start's choice of a plain or an encrypted journal (tests/test_unlock.py and the e2e tests of it ask that)."""
+    if not Workbook.has_journal(folder):
+        Store(folder).close()
+    return folder
+
+
 @pytest.fixture(params=[False, True], ids=["plain", "encrypted"])
 def flavour(request: pytest.FixtureRequest) -> Flavour:
     return Flavour(request.param)
+
+
+def prose(length: int, seed: int = 0) -> str:
+    """``length`` characters of words and spaces, the same for the same seed: one long line of an answer."""
+    import random
+
+    words = ["we", "lost", "the", "bid", "because", "I", "never", "asked", "about", "the", "budget", "early", "enough"]
+    rng = random.Random(seed or length)
+    text = ""
+    while len(text) < length:
+        text += rng.choice(words) + " "
+    return text[:length]
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +118,12 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("FAILFORWARD_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("FAILFORWARD_STATE_DIR", str(base / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_to_ask_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test waits for a passphrase typed on the real terminal: commands see none (a pty test gives its own)."""
+    monkeypatch.setattr("tui.cli.passphrase.terminal_available", lambda: False)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyte
 
-from .conftest import ROOT
+from .conftest import ROOT, ensure_journal
 
 CTRL_S = "\x13"
 ENTER = "\r"
@@ -39,6 +39,8 @@ class PtyApp:
     def __init__(
         self, *args: str, cols: int = 80, rows: int = 24, term: str = "xterm-256color", ignore_hup: bool = False
     ) -> None:
+        if "--data-dir" in args:  # on a journal, not on the first start's choice
+            ensure_journal(Path(args[args.index("--data-dir") + 1]))
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TEXTUAL")}

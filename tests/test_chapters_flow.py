@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from screens.chapter import ChapterScreen
 from screens.home import HomeScreen
@@ -122,3 +122,57 @@ async def test_lessons_shows_causes_and_changes_become_dated_actions(data_dir: P
             ("Ask for the promotion criteria in writing", "2026-03-20", "goals")
         ]
         await pilot.press("ctrl+q")
+
+
+async def test_a_setback_from_chapter_00_to_the_look_back_with_dated_commitments_as_actions(data_dir: Path) -> None:
+    """Name it, write chapter 00, go chapter by chapter (ctrl+n) to the look back, dating commitments on the way."""
+    from screens.widgets.fields import ChecklistField
+
+    commitments = {
+        "feedback": ("send_asks", "Ask Dana how the round went", "2026-03-18"),
+        "goals": ("actions", "Finish the AWS course", "2026-04-30"),
+        "risk": ("first_steps", "Apply for the lead role at Umbra", "2026-03-25"),
+    }
+    app = shipped_app(data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("n", *"Laid off from Northwind", "tab", "home", "down", "down", "tab")
+        date_field = app.screen.query_one("#date", Input)
+        date_field.value = "2026-02-01"  # six weeks ago: the look back is due
+        await pilot.press("tab", "7", "enter")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter.id == "start"
+        await pilot.press(*"My role was cut with eleven others.", "ctrl+s")
+        await pilot.pause()
+        visited = ["start"]
+        while screen.chapter.id != "review":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ChapterScreen)
+            visited.append(screen.chapter.id)
+            if screen.chapter.id in commitments:
+                field_id, text, due = commitments[screen.chapter.id]
+                assert screen.query_one(f"#field-{field_id}", ChecklistField).add_item(text, due)
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+        assert visited == [c.id for c in app.workbook.chapters]  # every chapter, in order, to the look back
+        # The look back shows what was hoped for and planned, and offers the planned changes to tick.
+        earlier = str(screen.query_one("#builds-on", Static).render())
+        assert "What do you want from working through this workbook?" in earlier
+        happened = screen.query_one("#field-happened", ChecklistField)
+        assert "Finish the AWS course" in happened.suggestions
+        assert "Apply for the lead role at Umbra" in happened.suggestions
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    actions = {(a.chapter_id, a.text, a.due) for a in app.workbook.actions()}
+    for chapter_id, (_, text, due) in commitments.items():
+        assert (chapter_id, text, due) in actions  # every dated commitment is an action with its date

@@ -1,5 +1,7 @@
 """ctrl+e in a text area: the answer through $VISUAL / $EDITOR and back, as a draft; the temp file private and gone.
 
+An encrypted journal's temp file is in memory ($XDG_RUNTIME_DIR or /dev/shm), never in the data folder.
+
 Headless, the app has no terminal to hand over, so the editor (a small
 script here) runs directly; tests/e2e/test_tmux.py runs one in a real
 terminal through Textual's suspend.
@@ -17,9 +19,10 @@ from textual.widgets import Footer, TextArea
 from screens.chapter import ChapterScreen
 from screens.help import HelpScreen
 from screens.widgets.editor import NO_EDITOR, editor_command
+from tui.app import make_app
 from tui.workbook import Workbook
 
-from .conftest import fixed_clock
+from .conftest import FIXTURE_CHAPTERS, fixed_clock
 from .test_screens import app_on, seed, settle
 
 SCRIPT = """#!/bin/sh
@@ -174,3 +177,35 @@ def test_the_umask_does_not_widen_the_temp_file(data_dir: Path, test_chapters) -
             path.unlink()
     finally:
         os.umask(old)
+
+
+async def test_an_encrypted_journal_hands_its_text_to_the_editor_from_memory_never_the_data_folder(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.store import EncryptedCodec, Store
+
+    from .conftest import FAST_KDF, TEST_PASSPHRASE
+
+    seed(data_dir)
+    with Store(data_dir) as store:
+        Workbook(store, []).encrypt(TEST_PASSPHRASE, kdf=FAST_KDF)
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    visual, log = editor(tmp_path)
+    monkeypatch.setenv("VISUAL", str(visual))
+    app = make_app(data_dir=data_dir, content_dir=FIXTURE_CHAPTERS, clock=fixed_clock, remember_theme=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*TEST_PASSPHRASE, "enter")
+        await settle(pilot)
+        area = await open_answer(app, pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert area.text.endswith("second line")
+        await pilot.press("ctrl+q")
+    _, edited, mode = log.read_text().splitlines()
+    assert Path(edited).parent == runtime and mode == "600"
+    assert not Path(edited).exists()
+    assert all(b"in my editor" not in p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    with Store(data_dir, passphrase=lambda: TEST_PASSPHRASE) as store:
+        assert isinstance(store.codec, EncryptedCodec)

@@ -312,3 +312,14 @@ def test_worked_examples_use_a_small_consistent_cast(shipped_chapters: list[Chap
         assert described or f"{name} had run a small {work}" in everything, name
     for old in FIRST_EDITION_NAMES:
         assert old not in everything, old
+
+
+def test_the_readme_carries_the_safety_note_as_the_content_file_has_it() -> None:
+    """One text, kept in content/_safety.md; the README shows it too and must not drift from it."""
+    notice = (ROOT / "content" / "_safety.md").read_text(encoding="utf-8").split("---", 2)[2]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A workbook, not therapy", 1)[1].split("\n## ", 1)[0]
+    checked = re.search(r"^checked: (\S+)$", (ROOT / "content" / "_safety.md").read_text(), re.M)
+    assert checked is not None
+    for paragraph in notice.strip().split("\n\n"):
+        assert " ".join(paragraph.replace("{checked}", checked.group(1)).split()) in " ".join(section.split())

@@ -31,8 +31,9 @@ from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 from screens.chapter import ChapterScreen
 from screens.help import help_rows
 from screens.home import HomeScreen
-from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, SafeTextArea, ScaleInput
+from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, ScaleInput
 from screens.widgets.guide import GuideView
+from screens.widgets.textarea import SafeTextArea
 from tui.app import WorkbookApp
 
 from .conftest import ROOT
@@ -434,6 +435,7 @@ def test_the_readme_key_table_names_only_bound_keys_and_every_screen_key() -> No
     from screens.journal import JournalScreen
     from screens.progress import ProgressScreen
     from screens.search import QueryInput, SearchScreen
+    from screens.unlock import FirstStartScreen, NewPassphraseScreen, UnlockScreen
 
     table = readme_table()
     everywhere = keys_of(WorkbookApp) | {"ctrl+p"}
@@ -446,6 +448,7 @@ def test_the_readme_key_table_names_only_bound_keys_and_every_screen_key() -> No
         "journal": keys_of(JournalScreen, OptionList),
         "search": keys_of(SearchScreen, QueryInput, OptionList),
         "progress": keys_of(ProgressScreen, DataTable),
+        "passphrase": keys_of(UnlockScreen, FirstStartScreen, NewPassphraseScreen),
     }
     assert set(table) == set(bound), f"README sections: {sorted(table)}"
     for where, keys in table.items():
@@ -458,8 +461,12 @@ def test_the_readme_key_table_names_only_bound_keys_and_every_screen_key() -> No
         "journal": JournalScreen,
         "search": SearchScreen,
         "progress": ProgressScreen,
+        "passphrase": UnlockScreen,
+        "first start": FirstStartScreen,
+        "new passphrase": NewPassphraseScreen,
     }
     for where, owner in screens.items():
+        where = "passphrase" if where in ("first start", "new passphrase") else where
         named = table[where] | table["everywhere"] | (table["form"] if where == "chapter" else set())
         missing = own_keys(owner) - named
         assert not missing, f"README, {where}: {sorted(missing)} are bound but not in the table"

@@ -150,6 +150,6 @@ def test_the_command_line_stops_with_the_line_and_exit_code_4(monkeypatch: pytes
     monkeypatch.setattr(tui.cli, "_installation_problem", lambda: line)
     for argv in (["--version"], ["check-content"], ["list"], []):
         result = run_main(argv)
-        assert result.returncode == EXIT_BROKEN == 4
+        assert result.returncode == EXIT_BROKEN == 5
         assert result.stderr == line + "\n"
         assert result.stdout == ""

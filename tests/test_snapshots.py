@@ -57,8 +57,15 @@ async def still(pilot) -> None:  # type: ignore[no-untyped-def]
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-    await pilot.pause()
+    # Work scheduled after a refresh (the guide's sections below the first screen, focus brought into
+    # view) can take several frames on a busy machine: wait until two pictures in a row are the same.
+    before = None
+    for _ in range(40):
+        await pilot.pause()
+        picture = pilot.app.export_screenshot()
+        if picture == before:
+            break
+        before = picture
 
 
 def select_setback(pilot, title: str) -> int:  # type: ignore[no-untyped-def]

@@ -198,10 +198,10 @@ def pip(bin_dir: Path, *args: str) -> None:
 
 
 def assert_stops(bin_dir: Path, cwd: Path, line: str) -> None:
-    """Every way of starting failforward prints ``line`` alone on stderr and exits 4, before anything runs."""
+    """Every way of starting failforward prints ``line`` alone on stderr and exits 5, before anything runs."""
     for program, args in (("failforward", ["--version"]), ("failforward", []), ("python", ["-m", "tui", "list"])):
         result = run_installed(bin_dir, *args, cwd=cwd, program=program)
-        assert (result.returncode, result.stderr, result.stdout) == (4, line + "\n", ""), (program, args)
+        assert (result.returncode, result.stderr, result.stdout) == (5, line + "\n", ""), (program, args)
 
 
 def assert_starts(bin_dir: Path, cwd: Path) -> None:

@@ -269,3 +269,33 @@ def test_dialog_drafts_are_kept_apart_from_chapter_drafts(workbook: Workbook) ->
     assert workbook.drafts() == []  # not chapter drafts: nothing marked unsaved on home
     workbook.discard_form_draft("new-setback")
     assert workbook.form_draft("new-setback") is None
+
+
+def test_a_multiple_choice_keeps_to_its_max_select(shipped_chapters: list[Chapter]) -> None:
+    workbook = Workbook(Store(None), shipped_chapters, fixed_clock)
+    purpose = workbook.chapter("purpose")
+    assert purpose is not None
+    values = purpose.field("values")
+    assert values is not None and values.max_select == 3
+    workbook.add_setback("x")
+    check = workbook.validate(purpose, {"values": list(values.options[:4])})
+    assert check.errors == {"values": "choose at most 3"}
+    assert workbook.validate(purpose, {"values": list(values.options[:3])}).ok
+
+
+async def test_a_fourth_tick_is_refused_on_screen(data_dir) -> None:  # type: ignore[no-untyped-def]
+    from screens.widgets.fields import MultiList
+    from tui.app import make_app
+    from tui.locations import shipped_content_dir
+
+    app = make_app(data_dir=data_dir, content_dir=shipped_content_dir(), clock=fixed_clock, remember_theme=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        s = app.workbook.add_setback("x")
+        app.open_chapter(s.id, "purpose", field_id="values")
+        await pilot.pause()
+        ticks = app.screen.query_one("#field-values", MultiList)
+        ticks.focus()
+        await pilot.press("enter", "down", "enter", "down", "enter", "down", "enter")
+        await pilot.pause()
+        assert len(ticks.value) == 3
+        assert any("at most 3" in n.message for n in app._notifications)

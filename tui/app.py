@@ -1,4 +1,12 @@
-"""The failforward App, and the one factory that builds it for the CLI and the tests."""
+"""The failforward App, and the one factory that builds it for the CLI and the tests.
+
+The app starts on an open journal, or on an :class:`Opening`: a journal still
+to be opened, for which it first asks (an encrypted journal's passphrase, or
+on a first start whether the journal is to be encrypted). While it asks, the
+journal's lock is not held (it is taken only long enough to learn that the
+journal is encrypted and not in use) and nothing in the folder changes: a
+wrong passphrase changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +20,90 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
-from tui.workbook import SaveError, Workbook
+from tui.workbook import PassphraseNeeded, SaveError, Workbook
+
+if TYPE_CHECKING:
+    from screens.unlock import Opened
 
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
 FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
+FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
+
+
+Clock = Callable[[], dt.datetime]
+EXIT_ERROR = 1  # as the command line's: the journal could not be opened
+EXIT_PASSPHRASE = 4  # as the command line's: the passphrase was wrong
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A journal the app opens once it has asked: "unlock" (its passphrase), "choose" (a first start) or "new".
+
+    "new" starts an encrypted journal straight away (``failforward --encrypt``).
+    """
+
+    folder: Path
+    chapters: Sequence[Chapter]
+    mode: Literal["unlock", "choose", "new"]
+    clock: Clock | None = None
+
+    def _clock(self) -> tuple[Clock, ...]:
+        return (self.clock,) if self.clock else ()
+
+    def unlock(self, passphrase: str) -> Workbook:
+        """The encrypted journal, opened with ``passphrase``; raises WrongPassphrase (nothing changed), StoreError."""
+        return Workbook.open(self.folder, self.chapters, *self._clock(), passphrase=lambda: passphrase)
+
+    def start_plain(self) -> Workbook:
+        """A first start's plain journal; raises StoreError."""
+        return Workbook.open(self.folder, self.chapters, *self._clock())
+
+    def start_encrypted(self, passphrase: str) -> Workbook:
+        """A first start's journal, encrypted with ``passphrase`` from its first byte; raises StoreError."""
+        return Workbook.create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
+
+
+def open_journal(
+    folder: Path,
+    chapters: Sequence[Chapter],
+    clock: Clock | None = None,
+    *,
+    passphrase: Callable[[], str] | None = None,
+    first_start: bool = False,
+    encrypt: bool = False,
+) -> Workbook | Opening:
+    """The journal in ``folder`` opened, or what the app must ask first to open it.
+
+    Without ``passphrase``, an encrypted journal is an :class:`Opening` to
+    unlock (found out before anything is read or changed: the lock is taken
+    and let go again). With ``first_start`` a folder without a journal is an
+    Opening to choose plain or encrypted; with ``encrypt``, to make it
+    encrypted (the folder is made, and checked to be writable, first).
+    Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
+    """
+    if (first_start or encrypt) and not Workbook.has_journal(folder):
+        Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
+        return Opening(folder, chapters, "new" if encrypt else "choose", clock)
+    try:
+        return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
+    except PassphraseNeeded:
+        if passphrase is not None:
+            raise
+        return Opening(folder, chapters, "unlock", clock)
 
 
 class WorkbookApp(App[None]):
@@ -43,16 +119,20 @@ class WorkbookApp(App[None]):
         Binding("f4", "go('progress')", "Progress", show=False),
     ]
 
-    def __init__(self, workbook: Workbook, remember_theme: bool = True) -> None:
+    def __init__(self, workbook: Workbook | Opening, remember_theme: bool = True) -> None:
         super().__init__()
-        self.workbook = workbook
+        self._workbook = workbook if isinstance(workbook, Workbook) else None
+        self.opening = workbook if isinstance(workbook, Opening) else None
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
+        self.safety_shown = False  # the "workbook, not therapy" note after a rating of 9 or more: once a session
+        self._safety: str | None = None
         self.last_key_time: float | None = None
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None
+        self._blocks_after_gc = sys.getallocatedblocks()
         if remember_theme:
             from tui.settings import load_settings
 
@@ -60,18 +140,101 @@ class WorkbookApp(App[None]):
             if isinstance(theme, str) and theme in self.available_themes:
                 self.theme = theme
 
+    @property
+    def workbook(self) -> Workbook:
+        """The journal; the screens that show it come only once it is open."""
+        if self._workbook is None:
+            raise RuntimeError("the journal is not open yet")
+        return self._workbook
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, with pastes read as text in a Linux or macOS terminal.
+
+        Textual's own parser replays an ESC inside a bracketed paste as key
+        presses (tui/terminal.py says why and what upstream would need). A
+        driver named in TEXTUAL_DRIVER, and the headless driver of tests, stay.
+        """
+        driver = super().get_driver_class()
+        if sys.platform != "win32" and not os.environ.get("TEXTUAL_DRIVER"):
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:
+                from tui.terminal import PasteSafeDriver
+
+                return PasteSafeDriver
+        return driver
+
+    @property
+    def journal_open(self) -> bool:
+        return self._workbook is not None
+
     def on_mount(self) -> None:
+        if self._workbook is not None:
+            self._show_journal()
+        else:
+            self._ask()
+        self._fit_to(self.size)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._defer_full_collections()
+        if not self.is_headless:
+            self._watch_terminal()
+
+    # -- before the journal opens: its passphrase, or how a new one starts ------------
+
+    def _ask(self) -> None:
+        """Show what the Opening needs: the passphrase, the first start's choice, or a new passphrase."""
+        from screens.unlock import FirstStartScreen, NewPassphraseScreen, UnlockScreen
+
+        opening = self.opening
+        assert opening is not None
+        if opening.mode == "unlock":
+            self.push_screen(UnlockScreen(opening.folder, opening.unlock), self._opened)
+        elif opening.mode == "new":
+            self.push_screen(
+                NewPassphraseScreen(opening.folder, opening.start_encrypted, can_go_back=False), self._opened
+            )
+        else:
+            self.push_screen(FirstStartScreen(opening.folder), self._chosen)
+
+    def _chosen(self, choice: str | None) -> None:
+        from screens.unlock import NewPassphraseScreen, Refused
+
+        opening = self.opening
+        assert opening is not None
+        if choice == "encrypted":
+            self.push_screen(NewPassphraseScreen(opening.folder, opening.start_encrypted), self._opened)
+            return
+        from tui.workbook import StoreError
+
+        try:
+            workbook = opening.start_plain()
+        except StoreError as exc:
+            self._opened(Refused(str(exc)))
+            return
+        self._opened(workbook)
+
+    def _opened(self, result: Opened | None) -> None:
+        """The journal is open (show it), could not be (leave, saying why), or None: back to the first choice."""
+        from screens.unlock import Refused
+
+        if result is None:
+            self._ask()
+        elif isinstance(result, Refused):
+            self.exit_note = result.message
+            self.exit(return_code=EXIT_PASSPHRASE if result.wrong_passphrase else EXIT_ERROR)
+        else:
+            self._workbook = result
+            self._show_journal()
+
+    def _show_journal(self) -> None:
+        """The home screen, then what opening the journal found (damage, recovered saves, conflict copies)."""
         from screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         self._fit_to(self.size)
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
         # The journal and the app's own objects live as long as the app: keep the
         # garbage collector from walking them again and again (long pauses at 10k).
         gc.freeze()
-        self._defer_full_collections()
-        if not self.is_headless:
-            self._watch_terminal()
         report = self.workbook.open_report
         if report.quarantined is not None:
             backup = report.newest_backup
@@ -149,6 +312,8 @@ class WorkbookApp(App[None]):
             return True
         if action != "quit" and isinstance(self.screen, TooSmallScreen):
             return False
+        if action in ("help", "go") and self._workbook is None:
+            return False  # the passphrase first: no screen of the journal before it is open
         if action == "go" and parameters:
             target = self._section(str(parameters[0]))
             if target is not None and isinstance(self.screen, target):
@@ -165,18 +330,33 @@ class WorkbookApp(App[None]):
         visible stall when it lands mid-word. Python's own trigger is turned
         off while the app runs; a timer runs the collection once the keyboard
         has been idle a moment and enough has changed to make it worth it.
+
+        Typing without a pause must not grow memory without end either:
+        Textual's rendered lines keep themselves in their own caches, so
+        every key leaves a little garbage that only a full collection frees
+        (a 20,000-key answer typed in one go grew the process by hundreds of
+        MB). So a collection also runs, keys or not, once the memory in use
+        has grown by ``FULL_GC_GROWTH`` blocks since the last one.
         """
         self._gc_threshold = gc.get_threshold()
         young, middle, _ = self._gc_threshold
         gc.set_threshold(young, middle, 1 << 30)
+        self._blocks_after_gc = sys.getallocatedblocks()
+        gc.callbacks.append(self._note_full_collection)
         self.set_interval(0.5, self.collect_when_idle, name="idle garbage collection")
+
+    def _note_full_collection(self, phase: str, info: dict[str, int]) -> None:
+        """Memory grows from what is in use after the last full collection, whoever ran it."""
+        if phase == "stop" and info.get("generation") == 2:
+            self._blocks_after_gc = sys.getallocatedblocks()
 
     def collect_when_idle(self) -> bool:
         """Run a full collection if one is due and the keyboard is idle; True if it ran."""
         due = gc.get_count()[2]
         idle = time.monotonic() - self.last_input >= IDLE_BEFORE_FULL_GC
-        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE:
-            gc.collect()
+        grown = sys.getallocatedblocks() - self._blocks_after_gc >= FULL_GC_GROWTH
+        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE or grown:
+            gc.collect()  # _note_full_collection takes the new measure
             return True
         return False
 
@@ -209,10 +389,22 @@ class WorkbookApp(App[None]):
         shows the person's answers. Here the folder is made 0700 and the file
         written 0600; a journal in memory saves to the current folder. The
         notice is plain text (this app never reads notifications as markup).
+
+        An encrypted journal's screen is not saved at all: an SVG is plain
+        text, and it would hold the person's words beside a journal that
+        promises none are readable without the passphrase (the notice says so).
         """
         from tui.output import OutputError, write_file
         from tui.workbook import StoreError
 
+        if self._workbook is None or self._workbook.encrypted:
+            why = (
+                "This journal is encrypted, and a screenshot would hold your words in plain text: none was saved."
+                if self._workbook is not None or (self.opening is not None and self.opening.mode == "unlock")
+                else "The journal is not open yet: no screenshot was saved."
+            )
+            self.notify(why, title="Screenshot not saved", severity="warning", timeout=10)
+            return None
         try:
             if path:
                 folder = Path(path).expanduser()
@@ -287,8 +479,9 @@ class WorkbookApp(App[None]):
             self.keep_lost_journal()
         with contextlib.suppress(Exception):
             self.flush_drafts()
-        with contextlib.suppress(Exception):
-            self.workbook.close()
+        if self._workbook is not None:
+            with contextlib.suppress(Exception):
+                self._workbook.close()
         # Restoring a terminal that is gone can block: never wait more than a moment.
         timer = threading.Timer(1.0, os._exit, args=(128 + signum,))
         timer.daemon = True
@@ -302,6 +495,24 @@ class WorkbookApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, KeepsDraft):
                 screen.write_draft()
+
+    # -- a workbook, not therapy ---------------------------------------------------
+
+    def safety_text(self) -> str:
+        """The "workbook, not therapy" note as plain text (from content's ``_safety.md``), or ""."""
+        if self._safety is None:
+            self._safety = _safety_text(self.workbook.chapters)
+        return self._safety
+
+    def rating_saved(self, distressing: bool) -> None:
+        """After a rating is saved: a high one shows the safety note, once a session, without blocking anything."""
+        if not distressing or self.safety_shown:
+            return
+        text = self.safety_text()
+        if not text:
+            return
+        self.safety_shown = True
+        self.notify(text, title="A workbook, not therapy", timeout=45)
 
     # -- a journal whose folder went away ---------------------------------------
 
@@ -330,6 +541,8 @@ class WorkbookApp(App[None]):
 
     def keep_lost_journal(self) -> None:
         """Before leaving: a journal whose folder went away is written whole somewhere, and the exit says where."""
+        if self._workbook is None:
+            return
         lost = self.workbook.lost or self.workbook.check_journal()
         if lost is None:
             return
@@ -506,9 +719,12 @@ class WorkbookApp(App[None]):
             self.notify(problem, title="Theme not remembered", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action of the workbook, in the command palette."""
+        """Every action of the workbook, in the command palette (Textual's own only, until the journal is open)."""
         from screens.home import HomeScreen
 
+        if self._workbook is None:
+            yield from super().get_system_commands(screen)
+            return
         yield SystemCommand("Home", "Setbacks and chapters (escape)", lambda: self.action_go("home"))
         yield SystemCommand("Journal", "Every reflection by date (F2)", lambda: self.action_go("journal"))
         yield SystemCommand("Search", "Full text over your answers (F3)", lambda: self.action_go("search"))
@@ -548,9 +764,12 @@ class WorkbookApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
+        if self._note_full_collection in gc.callbacks:
+            gc.callbacks.remove(self._note_full_collection)
         with contextlib.suppress(Exception):
             self.keep_lost_journal()
-        self.workbook.close()
+        if self._workbook is not None:
+            self._workbook.close()
 
 
 def make_app(
@@ -561,15 +780,43 @@ def make_app(
     clock: Callable[[], dt.datetime] | None = None,
     workbook: Workbook | None = None,
     remember_theme: bool = True,
+    passphrase: Callable[[], str] | None = None,
+    first_start: bool = False,
+    encrypt: bool = False,
 ) -> WorkbookApp:
     """Build the app on a journal folder and a content folder (or on a workbook already open).
 
-    Raises ``ContentError`` for a bad chapter and ``StoreError`` for a journal
-    that cannot be opened; both carry a one-line message.
+    An encrypted journal opens with ``passphrase`` if given, else the app
+    asks for it first. ``first_start`` (the command line's way; the tests'
+    default is a plain journal straight away) makes a folder without a
+    journal start with the choice of a plain or an encrypted one;
+    ``encrypt``, with a new passphrase. Raises ``ContentError`` for a bad
+    chapter and ``StoreError`` for a journal that cannot be opened; both
+    carry a one-line message.
     """
     if workbook is None:
         if chapters is None:
             chapters = load_chapters(content_folders(content_dir))
         folder = default_data_dir(data_dir)
-        workbook = Workbook.open(folder, chapters, clock) if clock else Workbook.open(folder, chapters)
+        opened = open_journal(folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt)
+        return WorkbookApp(opened, remember_theme=remember_theme)
     return WorkbookApp(workbook, remember_theme=remember_theme)
+
+
+def _safety_text(chapters: Sequence[Chapter]) -> str:
+    """The safety notice of the shipped content (or of the chapters' own folder, which wins), as plain text."""
+    from tui.content import ContentError, load_notice
+    from tui.locations import shipped_content_dir
+
+    folders = [shipped_content_dir(), *dict.fromkeys(c.path.parent for c in chapters)]
+    try:
+        notice = load_notice(folders, "safety")
+    except ContentError:
+        return ""
+    if notice is None:
+        return ""
+    lines = []
+    for line in notice.body.strip().splitlines():
+        line = line.replace("**", "").replace("__", "")
+        lines.append("• " + line[2:] if line.startswith("- ") else line)
+    return "\n".join(lines).replace("\n\n\n", "\n\n")

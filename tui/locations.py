@@ -24,6 +24,9 @@ LEGACY_LOCK_FILE = "journal.lock"  # inside the data folder, where earlier versi
 LOG_FILE = "journal.log"  # saves since journal.json was last written whole
 BACKUP_DIR = "backups"
 MERGED_COPIES_DIR = "conflicts-merged"  # sync tools' conflict copies, once merged into the journal
+SCREENSHOTS_DIR = "screenshots"  # the app's screenshots of a plain journal
+REKEY_DIR = ".failforward-rekey"  # the files of a change of passphrase (or to or from none), until it is done
+EDIT_PREFIX = ".edit-"  # text handed to the person's editor, removed when the editor is done
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -60,6 +63,21 @@ def lock_file(data_folder: Path) -> Path:
     """
     resolved = os.fsencode(Path(data_folder).expanduser().resolve())
     return state_dir() / "locks" / f"journal-{hashlib.sha256(resolved).hexdigest()[:20]}.lock"
+
+
+def memory_temp_dir() -> Path | None:
+    """A folder for short-lived private files that lives in memory, never on a disk; None when there is none.
+
+    ``$XDG_RUNTIME_DIR`` (the user's own, 0700, on a tmpfs on systemd
+    machines), else ``/dev/shm`` (a tmpfs any user can list: file names are
+    random there and the files 0600). For an encrypted journal's text handed
+    to an editor: it never reaches a disk, and is gone at the next boot.
+    """
+    candidates = [os.environ.get("XDG_RUNTIME_DIR", ""), "/dev/shm"]
+    for candidate in candidates:
+        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return Path(candidate)
+    return None
 
 
 def user_chapters_dir() -> Path:

@@ -7,7 +7,7 @@ another project that also ships ``screens/`` writes over failforward's files
 without a word (failforward then fails with a traceback), and uninstalling it
 later deletes them. So the command line asks :func:`installation_problem`
 first and, when the answer is not None, prints that one line and stops (exit
-code 4), before importing anything else of its own.
+code 5), before importing anything else of its own.
 
 The checks, cheapest first (3 to 4 ms in all in a venv of 24 distributions, see
 docs/ARCHITECTURE.md):

@@ -2,7 +2,8 @@
 
 :class:`Workbook` is what the screens, the app and the command line talk to:
 it opens a journal (for a session, or as a read-only copy; an encrypted one
-with its passphrase), validates and
+with its passphrase), starts one encrypted, encrypts, decrypts or re-keys a
+journal's folder (:meth:`Workbook.encrypt` and friends), validates and
 cleans what is typed (once), keeps answers to fields a chapter no longer has,
 turns checklist items into action items, groups each save into one durable
 write, and says what happened on opening (damage found, saves recovered).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.content import Chapter, FieldRef
+from tui.locations import EDIT_PREFIX, memory_temp_dir
 from tui.records import (
     ACTIONS,
     CHECKINS,
@@ -54,21 +57,27 @@ from tui.records import (
 )
 from tui.sanitize import clean_text, clean_value
 from tui.store import (
+    PLAIN,
     Damaged,
+    EncryptedCodec,
     JournalLocked,
     JournalLost,
     JournalTooNew,
+    KdfParams,
     MergeResult,
     NoJournal,
     OpenReport,
     Passphrase,
     PassphraseNeeded,
+    Recoded,
     SaveError,
     Store,
     StoreError,
     WrongPassphrase,
+    check_writable,
     ensure_private_dir,
     is_encrypted_folder,
+    journal_exists,
     load_journal,
     merge_journal_files,
     private_temp_dir,
@@ -96,6 +105,7 @@ __all__ = [
     "Passphrase",
     "PassphraseNeeded",
     "Progress",
+    "Recoded",
     "Reflection",
     "SaveError",
     "SearchHit",
@@ -207,6 +217,40 @@ class Workbook:
         """
         return cls(read_copy(folder, passphrase), chapters, clock)
 
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        chapters: Sequence[Chapter],
+        clock: Clock = _now,
+        *,
+        passphrase: str,
+        kdf: KdfParams | None = None,
+    ) -> Workbook:
+        """A new journal in ``folder``, encrypted with ``passphrase`` from its first byte, opened for this session.
+
+        The key's cost is calibrated on this machine (about a second) unless
+        ``kdf`` is given. Raises ``StoreError`` when ``folder`` already holds a
+        journal (nothing is changed then) or the passphrase is empty.
+        """
+        if journal_exists(folder):
+            raise StoreError(f"there is already a journal in {folder}")
+        return cls(Store(folder, codec=EncryptedCodec.create(passphrase, kdf)), chapters, clock)
+
+    @staticmethod
+    def prepare_folder(folder: Path) -> None:
+        """Make ``folder`` (0700) and check that files can be written in it; raises ``StoreError`` in one line.
+
+        A first start learns now, before asking how the journal should begin, that it could not be written.
+        """
+        ensure_private_dir(Path(folder))
+        check_writable(Path(folder))
+
+    @staticmethod
+    def has_journal(folder: Path) -> bool:
+        """Whether ``folder`` holds a journal yet (its file, or backups of one): if not, this is a first start."""
+        return journal_exists(folder)
+
     @staticmethod
     def is_encrypted(folder: Path) -> bool:
         """Whether opening the journal in ``folder`` asks for a passphrase (so a prompt can come first)."""
@@ -216,6 +260,35 @@ class Workbook:
     def encrypted(self) -> bool:
         """Whether this journal is written encrypted."""
         return self.store.codec.encrypted
+
+    # -- encrypting, decrypting, a new passphrase --------------------------------
+
+    def encrypt(self, passphrase: str, *, kdf: KdfParams | None = None) -> Recoded:
+        """Encrypt this journal's folder with ``passphrase``: the journal, its backups and every copy of its text.
+
+        Everything is written sealed and checked before it replaces the plain
+        files (:meth:`tui.store.Store.recode`); a crash leaves a journal that
+        opens without a passphrase or with the new one, nothing lost. Raises
+        ``StoreError`` (``SaveError``: nothing changed) and when the journal is already encrypted.
+        """
+        if self.encrypted:
+            raise StoreError("this journal is already encrypted ('failforward passwd' changes its passphrase)")
+        return self.store.recode(EncryptedCodec.create(passphrase, kdf))
+
+    def decrypt(self) -> Recoded:
+        """Write this journal's folder in plain text again; the same promises as :meth:`encrypt`."""
+        if not self.encrypted:
+            raise StoreError("this journal is not encrypted")
+        return self.store.recode(PLAIN)
+
+    def change_passphrase(self, passphrase: str, *, kdf: KdfParams | None = None) -> Recoded:
+        """Seal this journal's folder with a new key made from ``passphrase`` (a new salt; the old key opens nothing).
+
+        As :meth:`encrypt`: a crash leaves a journal that opens with the old passphrase or the new one.
+        """
+        if not self.encrypted:
+            raise StoreError("this journal is not encrypted ('failforward encrypt' encrypts it)")
+        return self.store.recode(EncryptedCodec.create(passphrase, kdf))
 
     @classmethod
     def in_memory(cls, chapters: Sequence[Chapter], clock: Clock = _now) -> Workbook:
@@ -267,16 +340,23 @@ class Workbook:
         return folder
 
     def private_temp_path(self, suffix: str = ".md") -> Path:
-        """A new empty file, mode 0600, in the journal's folder: for text handed to an editor.
+        """A new empty file, mode 0600, for text handed to an editor; the caller removes it.
 
-        The caller removes it. Raises ``StoreError`` with a one-line message.
+        A plain journal's goes in its own folder. An encrypted journal's text
+        reaches the editor in plain text, so it goes where it is least exposed:
+        a folder in memory (``$XDG_RUNTIME_DIR``, else ``/dev/shm``), which no
+        disk, backup or sync tool ever sees and a reboot empties; on a system
+        without one, the system's temp folder, never the data folder a sync
+        tool may copy. Raises ``StoreError`` with a one-line message.
         """
+        if self.encrypted:
+            return private_temp_file(memory_temp_dir() or Path(tempfile.gettempdir()), "failforward-edit-", suffix)
         base = self.folder
         if base is None:
             if self._scratch is None:
                 self._scratch = private_temp_dir()
             base = self._scratch
-        return private_temp_file(base, ".edit-", suffix)
+        return private_temp_file(base, EDIT_PREFIX, suffix)
 
     @property
     def folder(self) -> Path | None:
@@ -501,6 +581,8 @@ class Workbook:
                     result.errors[f.id] = f"choose a number from {f.min} to {f.max}"
             elif f.kind == "choice" and value not in f.options:
                 result.errors[f.id] = "choose one of the options"
+            elif f.kind == "multi" and isinstance(value, list) and len(value) > (f.max_select or len(value)):
+                result.errors[f.id] = f"choose at most {f.max_select}"
             elif f.kind == "checklist":
                 if not isinstance(value, list):
                     result.errors[f.id] = "expected a list of items"

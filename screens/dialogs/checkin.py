@@ -19,7 +19,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from screens.base import WorkbookModal
-from screens.widgets.fields import FieldChanged, SafeInput, ScaleInput
+from screens.widgets.entry import SafeInput
+from screens.widgets.fields import FieldChanged, ScaleInput
+from tui.route import distressing_rating
 from tui.workbook import SaveError
 
 DRAFT_DELAY = 0.8
@@ -118,6 +120,7 @@ class CheckInDialog(WorkbookModal[int | None]):
         self._dirty = False
         with contextlib.suppress(SaveError):
             self.workbook.discard_form_draft(FORM, self.setback_id)
+        self.host.rating_saved(distressing_rating(typed["rating"]))
         self.dismiss(typed["rating"])
 
     def action_cancel(self) -> None:

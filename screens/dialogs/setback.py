@@ -26,8 +26,11 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookModal
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import FieldChanged, SafeInput, SafeTextArea, ScaleInput
+from screens.widgets.entry import SafeInput
+from screens.widgets.fields import FieldChanged, ScaleInput
+from screens.widgets.textarea import SafeTextArea
 from tui.records import InvalidSetback, Setback, SetbackFields, check_setback
+from tui.route import distressing_rating
 from tui.workbook import SaveError
 
 DRAFT_DELAY = 0.8  # seconds after the last key before what is typed is kept as a draft
@@ -224,6 +227,7 @@ class SetbackDialog(WorkbookModal[Setback | None]):
         self._dirty = False
         with contextlib.suppress(SaveError):  # the setback is saved; a draft left behind can be cancelled
             self.workbook.discard_form_draft(self.form, self.draft_key)
+        self.host.rating_saved(distressing_rating(values.feeling))
         self.dismiss(saved)
 
     def action_cancel(self) -> None:

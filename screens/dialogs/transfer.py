@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Footer, Label, ProgressBar
 
 from screens.base import WorkbookModal
-from screens.widgets.fields import SafeInput
+from screens.widgets.entry import SafeInput
 from tui.export import ExportError, export_json, export_markdown, import_json
 from tui.export.notes import export_notes
 from tui.output import OutputError, write_file, write_folder
@@ -37,6 +37,8 @@ class TransferDialog(WorkbookModal[None]):
         with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(self.TITLE_TEXT, classes="dialog-question")
             yield Label(Content(self.PROMPT))
+            if self.note():
+                yield Label(Content(self.note()), id="transfer-note", classes="help")
             yield SafeInput(str(self.default_path), id="path")
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Label("", id="result")
@@ -68,6 +70,10 @@ class TransferDialog(WorkbookModal[None]):
             message, ok = str(exc), False
         self.app.call_from_thread(self._done, message, ok)
 
+    def note(self) -> str:
+        """A line under the prompt, if there is something to know before starting."""
+        return ""
+
     def transfer(self, path: Path) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -88,6 +94,10 @@ class ExportDialog(TransferDialog):
 
     TITLE_TEXT = "Export the journal"
     PROMPT = "File (.md: case file, .json: everything) or folder/ for notes:"
+    PLAIN_TEXT = "The journal is encrypted; the export is not: plain text, for anyone who gets the file."
+
+    def note(self) -> str:
+        return self.PLAIN_TEXT if self.workbook.encrypted else ""
 
     def transfer(self, path: Path) -> str:
         typed = self.query_one("#path", SafeInput).value.strip()
@@ -101,9 +111,10 @@ class ExportDialog(TransferDialog):
             text = export_markdown(self.workbook)
         private = not path.is_symlink()  # a link's target keeps its own mode
         written = write_file(path, text.encode("utf-8"))
+        unsealed = " Not encrypted: keep it safe." if self.workbook.encrypted else ""
         if written == "file" and private:
-            return f"Exported to {path} (only you can read it)."
-        return f"Exported to {path}."
+            return f"Exported to {path} (only you can read it).{unsealed}"
+        return f"Exported to {path}.{unsealed}"
 
 
 class ImportDialog(TransferDialog):

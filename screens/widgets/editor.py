@@ -1,7 +1,8 @@
 """Long answers in the person's own editor: ``$VISUAL`` or ``$EDITOR``, through Textual's suspend.
 
 The text goes to a file only its owner can read (0600, in the journal's
-folder, see :meth:`tui.workbook.Workbook.private_temp_path`), the app hands
+folder; an encrypted journal's in memory, never the data folder: see
+:meth:`tui.workbook.Workbook.private_temp_path`), the app hands
 the terminal to the editor (``App.suspend``: works over SSH and in tmux, as
 ``git commit`` does), and what the editor saved comes back into the text
 area, where the usual draft path keeps it. The file is removed afterwards,

@@ -1,14 +1,16 @@
 """The command line: ``failforward`` opens the app; subcommands work without it.
 
-Subcommands (export, import, backup, list, actions, merge, check-content,
-completion, man) never import Textual, so they start fast. Errors are one
+Subcommands (export, import, backup, list, actions, encrypt, decrypt, passwd,
+merge, check-content, completion, man) never import Textual, so they start fast. Errors are one
 line on stderr and a documented non-zero exit code (``EPILOG`` in
 :mod:`tui.cli.parser`, docs/CLI.md), never a traceback; a closed pipe ends a
 command quietly (141). One module a concern: :mod:`~tui.cli.parser` (options
 and help), :mod:`~tui.cli.common` (exit codes, errors, output),
 :mod:`~tui.cli.journal` (export, import, backup, list), :mod:`~tui.cli.entries`
 (import from jrnl and Day One), :mod:`~tui.cli.actions` (action items, JSON,
-iCalendar), :mod:`~tui.cli.merge` (git's merge driver), :mod:`~tui.cli.shell`
+iCalendar), :mod:`~tui.cli.encryption` (encrypt, decrypt, passwd),
+:mod:`~tui.cli.passphrase` (an encrypted journal's passphrase: the terminal or
+a file), :mod:`~tui.cli.merge` (git's merge driver), :mod:`~tui.cli.shell`
 (completion, man page), :mod:`~tui.cli.run` (the app, check-content).
 
 Before anything else, :func:`main` asks :mod:`tui.ownership` whether the
@@ -28,7 +30,8 @@ from pathlib import Path
 
 from tui.ownership import installation_problem
 
-EXIT_BROKEN = 4  # failforward's own files are not its own (tui.ownership): reinstall it
+# failforward's own files are not its own (tui.ownership): reinstall it. 4 is a passphrase refused (tui.cli.common).
+EXIT_BROKEN = 5
 
 __all__ = ["main"]
 
@@ -81,6 +84,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("tui.cli.journal", "list_setbacks"),
     "merge": ("tui.cli.merge", "merge"),
     "actions": ("tui.cli.actions", "actions"),
+    "encrypt": ("tui.cli.encryption", "encrypt"),
+    "decrypt": ("tui.cli.encryption", "decrypt"),
+    "passwd": ("tui.cli.encryption", "passwd"),
     "completion": ("tui.cli.shell", "completion"),
     "man": ("tui.cli.shell", "man"),
 }
@@ -114,7 +120,7 @@ def _run(argv: Sequence[str] | None) -> int:
             raise
         except Exception:
             return _unexpected(args.command)
-    return run_app(args.data_dir, args.content)
+    return run_app(args)
 
 
 def _unexpected(command: str) -> int:

@@ -11,7 +11,18 @@ import argparse
 import datetime as dt
 import json
 
-from tui.cli.common import EXIT_OK, EXIT_UNKNOWN, error, is_stdout, journal_error, load_chapters, say, write_output
+from tui.cli import passphrase
+from tui.cli.common import (
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    error,
+    is_stdout,
+    journal_error,
+    load_chapters,
+    plaintext_note,
+    say,
+    write_output,
+)
 
 
 def actions(args: argparse.Namespace) -> int:
@@ -22,10 +33,13 @@ def actions(args: argparse.Namespace) -> int:
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
         return chapters
+    folder = data_dir(args.data_dir)
     try:
-        workbook = Workbook.read_only(data_dir(args.data_dir), chapters)
+        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
     except StoreError as exc:
         return journal_error(exc)
+    if args.json or args.ics or not is_stdout(args.output):
+        plaintext_note(workbook.encrypted)
     now = dt.datetime.now().astimezone()
     try:
         if args.setback is not None and workbook.setback(args.setback) is None:

@@ -15,7 +15,8 @@ EXIT_OK = 0
 EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be opened, read or written
 EXIT_CONTENT = 2  # the command line is wrong, a chapter file is malformed, or an import file is not an export
 EXIT_UNKNOWN = 3  # no such setback, or a journal or export written by a newer failforward
-# 4, EXIT_BROKEN, is defined in tui.cli itself: it is returned before this module is imported.
+EXIT_PASSPHRASE = 4  # a wrong passphrase, none to be had (no terminal, no file), or a new one refused
+# 5, EXIT_BROKEN, is defined in tui.cli itself: it is returned before this module is imported.
 EXIT_INTERRUPTED = 130  # ctrl+c: 128 + SIGINT, as a shell reports it
 EXIT_PIPE = 141  # the reader of standard output went away: 128 + SIGPIPE, as a shell reports it
 
@@ -35,10 +36,18 @@ def reason(exc: BaseException) -> str:
 
 def journal_error(exc: Exception) -> int:
     """Say why the journal could not be opened or read; the exit code for it."""
-    from tui.workbook import JournalTooNew
+    from tui.workbook import JournalTooNew, PassphraseNeeded, WrongPassphrase
 
     error(str(exc))
+    if isinstance(exc, (WrongPassphrase, PassphraseNeeded)):
+        return EXIT_PASSPHRASE
     return EXIT_UNKNOWN if isinstance(exc, JournalTooNew) else EXIT_ERROR
+
+
+def plaintext_note(encrypted: bool) -> None:
+    """One line on standard error when an encrypted journal's words go out in plain text (exports, JSON)."""
+    if encrypted:
+        error("note: the journal is encrypted, this output is not: keep it somewhere safe")
 
 
 def read_content(content_dir: str | None) -> LoadResult | int:

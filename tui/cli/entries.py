@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.cli import passphrase
 from tui.cli.common import EXIT_CONTENT, EXIT_ERROR, EXIT_OK, EXIT_UNKNOWN, error, journal_error, load_chapters, say
 from tui.cli.journal import read_json
 
@@ -36,14 +37,15 @@ def import_entries_file(args: argparse.Namespace) -> int:
     if isinstance(chapters, int):
         return chapters
     folder = data_dir(args.data_dir)
+    asked = passphrase.current(args, folder)
     try:
         if args.dry_run:
             try:
-                workbook = Workbook.read_only(folder, chapters)
+                workbook = Workbook.read_only(folder, chapters, passphrase=asked)
             except NoJournal:
                 workbook = Workbook.in_memory(chapters)
         else:
-            workbook = Workbook.open(folder, chapters)
+            workbook = Workbook.open(folder, chapters, passphrase=asked)
     except StoreError as exc:
         return journal_error(exc)
     try:

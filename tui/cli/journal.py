@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tui.cli import passphrase
 from tui.cli.common import (
     EXIT_CONTENT,
     EXIT_ERROR,
@@ -23,6 +24,7 @@ from tui.cli.common import (
     is_stdout,
     journal_error,
     load_chapters,
+    plaintext_note,
     reason,
     say,
     split,
@@ -57,9 +59,10 @@ def export(args: argparse.Namespace) -> int:
     if isinstance(chapters, int):
         return chapters
     try:
-        workbook = Workbook.read_only(folder, chapters)
+        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
     except StoreError as exc:
         return journal_error(exc)
+    plaintext_note(workbook.encrypted)
     try:
         if fmt == "md-folder":
             from tui.export.notes import export_notes
@@ -159,14 +162,15 @@ def import_file(args: argparse.Namespace) -> int:
         error(f"{path}: {exc}; nothing was imported")
         return EXIT_UNKNOWN if isinstance(exc, ExportTooNew) else EXIT_CONTENT
     folder = data_dir(args.data_dir)
+    asked = passphrase.current(args, folder)
     try:
         if args.dry_run:
             try:
-                workbook = Workbook.read_only(folder, [])
+                workbook = Workbook.read_only(folder, [], passphrase=asked)
             except NoJournal:
                 workbook = Workbook.in_memory([])
         else:
-            workbook = Workbook.open(folder, [])
+            workbook = Workbook.open(folder, [], passphrase=asked)
     except StoreError as exc:
         return journal_error(exc)
     try:
@@ -188,7 +192,7 @@ def backup(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     source = folder / DB_FILE
     try:
-        snapshot = Workbook.snapshot(folder)
+        snapshot = Workbook.snapshot(folder, passphrase.current(args, folder))
     except StoreError as exc:
         return journal_error(exc)
     if args.output == "-":
@@ -217,10 +221,13 @@ def list_setbacks(args: argparse.Namespace) -> int:
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
         return chapters
+    folder = data_dir(args.data_dir)
     try:
-        workbook = Workbook.read_only(data_dir(args.data_dir), chapters)
+        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
     except StoreError as exc:
         return journal_error(exc)
+    if args.json:
+        plaintext_note(workbook.encrypted)
     try:
         progress = workbook.progress_all()  # one pass, not one search per setback
         setbacks = workbook.setbacks(include_archived=True)

@@ -18,7 +18,10 @@ exit codes:
      import is not a failforward JSON export (bad JSON, bad records)
   3  no setback with that id, or the journal, export or a file to merge was
      written by a newer failforward (upgrade first)
-  4  failforward's installed files are not its own: another package also
+  4  the passphrase: wrong, or none to be had (no terminal to ask on and no
+     --passphrase-file), or a new one empty or typed differently twice;
+     nothing was changed
+  5  failforward's installed files are not its own: another package also
      provides 'tui' or 'screens', or one of its files is missing or changed
      (reinstall it in its own environment, e.g. pipx install .)
   130  interrupted (ctrl+c)
@@ -29,9 +32,12 @@ environment:
   FAILFORWARD_DATA_DIR    where the journal lives (same as --data-dir)
   FAILFORWARD_CONFIG_DIR  where your own chapters live (in its 'chapters' folder)
   FAILFORWARD_STATE_DIR   where this machine keeps the journal's lock
+  FAILFORWARD_PASSPHRASE_FILE  a file holding an encrypted journal's passphrase
+                          (same as --passphrase-file; docs/ENCRYPTION.md has
+                          the caveats)
 
-commands: export, import, backup, list, actions, merge, check-content, completion,
-man (each has --help);
+commands: export, import, backup, list, actions, encrypt, decrypt, passwd,
+merge, check-content, completion, man (each has --help);
 docs/CLI.md describes them with examples.
 """
 
@@ -44,6 +50,17 @@ A symbolic link is written through: its target is replaced atomically and
 keeps its mode. A named pipe, a device, /dev/stdout or /dev/fd/N (a shell's
 >(command)) is written straight to. A message says where the output went
 only when it went to a regular file.
+"""
+
+PLAINTEXT_NOTE = """\
+The output is plain text even when the journal is encrypted (a line on
+standard error says so): keep the file somewhere safe, or delete it when done.
+"""
+
+PASSPHRASE_NOTE = """\
+An encrypted journal's passphrase is asked for on the terminal, or read from
+--passphrase-file FILE (or the file $FAILFORWARD_PASSPHRASE_FILE names) for
+scripts and cron; with neither, the command stops (exit code 4).
 """
 
 _READ_ONLY_NOTE = """\
@@ -72,9 +89,13 @@ YYYY-MM-DD"), the answers verbatim. Running it again updates the same notes
 folder are left alone.
 
 """
+    + PLAINTEXT_NOTE
+    + "\n"
     + OUTPUT_NOTE
     + "\n"
     + _READ_ONLY_NOTE
+    + "\n"
+    + PASSPHRASE_NOTE
     + """
 examples:
   failforward export -o journal.md
@@ -94,7 +115,9 @@ chapter and save time), the same action item or check-in. A reflection for a
 setback and chapter the journal has in a different version is not imported:
 the journal's version is kept, and the summary says so. Everything is added in
 one durable write. Importing needs the journal to itself: close failforward
-first. --dry-run only reads (it works while failforward is open).
+first. --dry-run only reads (it works while failforward is open). An
+encrypted journal's passphrase is asked for on the terminal or read from
+--passphrase-file FILE; what is imported is sealed with it.
 
 --from jrnl or --from dayone reads another journal's JSON export instead:
 each entry becomes a dated block of text ("YYYY-MM-DD HH:MM · title", its
@@ -117,11 +140,15 @@ Copy the journal file, byte for byte, to FILE (default:
 failforward-backup-YYYYMMDD-HHMMSS.json in the current folder), mode 0600.
 To restore it: close failforward, then copy it over journal.json in the data
 folder (failforward also keeps its last five backups in the folder 'backups').
+The copy of an encrypted journal is sealed with its key, as the journal is:
+it opens only with the journal's passphrase.
 
 """
     + OUTPUT_NOTE
     + "\n"
     + _READ_ONLY_NOTE
+    + "\n"
+    + PASSPHRASE_NOTE
     + """
 examples:
   failforward backup
@@ -134,12 +161,52 @@ LIST_HELP = (
     """\
 List the setbacks: id (for 'export --setback'), kind, date, chapters done of
 all chapters, and title. Archived setbacks are marked. --json prints them for
-scripts.
+scripts: plain text, also from an encrypted journal (a line on standard error
+says so).
 
 """
     + _READ_ONLY_NOTE
+    + "\n"
+    + PASSPHRASE_NOTE
 )
 
+
+ENCRYPT_HELP = """\
+Encrypt the journal with a passphrase: the journal, its log of recent saves,
+its backups, the copies of damaged files and the screenshots in the data
+folder are all written sealed (Argon2id and AES-256-GCM, docs/ENCRYPTION.md),
+each checked before it replaces the plain one. A crash midway leaves a journal
+that opens as it was or with the new passphrase: nothing is lost. With no
+journal yet, it starts an empty encrypted one. Close failforward first.
+
+The new passphrase is typed twice on the terminal (not shown), or read from
+--new-passphrase-file FILE for a script. There is no way to recover a
+forgotten passphrase: without it the journal is lost.
+
+examples:
+  failforward encrypt
+  failforward encrypt --new-passphrase-file ~/.config/failforward/passphrase
+"""
+
+DECRYPT_HELP = """\
+Write the encrypted journal back in plain text: the journal, its backups and
+the copies sealed with it, each checked before it replaces the sealed one (a
+crash leaves a journal that opens as it was, or in plain text). Copies that
+do not open with the passphrase (damaged ones) stay as they are, and are
+named. Asks for the current passphrase. Close failforward first.
+"""
+
+PASSWD_HELP = """\
+Change the encrypted journal's passphrase: a new key (a new salt) seals the
+journal, its backups and every copy again, each checked before it replaces
+the old one; the old passphrase then opens nothing in the data folder. A
+crash leaves a journal that opens with the old passphrase or the new one.
+Asks for the current passphrase (or reads --passphrase-file), then for the
+new one twice (or reads --new-passphrase-file). Close failforward first.
+
+Copies you made yourself (with 'failforward backup', or of the data folder)
+keep the old passphrase.
+"""
 
 MERGE_HELP = """\
 Merge two versions of a journal file that changed apart, for git as a merge
@@ -196,10 +263,15 @@ all-day event per dated item. Each item keeps its UID across saves and
 exports, so importing the file again (or subscribing to it) updates the
 events instead of adding copies.
 
+--json, --ics and -o FILE write plain text even when the journal is
+encrypted (a line on standard error says so): keep such files safe.
+
 """
     + OUTPUT_NOTE
     + "\n"
     + _READ_ONLY_NOTE
+    + "\n"
+    + PASSPHRASE_NOTE
     + """
 examples:
   failforward actions --due 7d
@@ -226,8 +298,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_CONTENT, f"failforward: {message} (see '{self.prog} --help')\n")
 
 
+PASSPHRASE_FILE_HELP = "read an encrypted journal's passphrase from FILE (mode 0600) instead of asking"
+
+
 def _common_options() -> Parser:
-    """--data-dir and --content, accepted after the subcommand too."""
+    """--data-dir, --content and --passphrase-file, accepted after the subcommand too."""
     common = Parser(add_help=False)
     common.add_argument(
         "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="journal folder (default: the platform's data dir)"
@@ -235,6 +310,7 @@ def _common_options() -> Parser:
     common.add_argument(
         "--content", metavar="DIR", default=argparse.SUPPRESS, help="load chapters from DIR instead of the shipped ones"
     )
+    common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS, help=PASSPHRASE_FILE_HELP)
     return common
 
 
@@ -248,6 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"failforward {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="journal folder (default: the platform's data dir)")
     parser.add_argument("--content", metavar="DIR", help="load chapters from DIR instead of the shipped ones")
+    parser.add_argument("--passphrase-file", metavar="FILE", help=PASSPHRASE_FILE_HELP)
+    parser.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="on the first start (no journal yet): start the journal encrypted, with a new passphrase",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     common = _common_options()
 
@@ -320,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true", help="JSON for scripts (docs/CLI.md shows the shape)")
     form.add_argument("--ics", action="store_true", help="an iCalendar file: one all-day event per dated item")
     acts.add_argument("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+
+    new_file_help = "read the new passphrase from FILE (mode 0600) instead of asking twice"
+    enc = add("encrypt", "encrypt the journal with a new passphrase (asks twice)", ENCRYPT_HELP)
+    enc.add_argument("--new-passphrase-file", metavar="FILE", help=new_file_help)
+    add("decrypt", "write the encrypted journal in plain text again", DECRYPT_HELP)
+    pw = add("passwd", "change the encrypted journal's passphrase", PASSWD_HELP)
+    pw.add_argument("--new-passphrase-file", metavar="FILE", help=new_file_help)
 
     merge = add("merge", "merge two versions of a journal file (git merge driver)", MERGE_HELP)
     merge.add_argument("base", metavar="BASE", help="the version both sides changed (git's %%O)")

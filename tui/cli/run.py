@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from tui.cli import passphrase
 from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content, say
 
 
@@ -31,11 +33,18 @@ def check_content(folders: list[Path]) -> int:
     return EXIT_OK
 
 
-def run_app(data_dir: str | None, content_dir: str | None) -> int:
+def run_app(args: argparse.Namespace) -> int:
+    """Open the workbook: on the journal, or first on its passphrase or the first start's choice (in the app).
+
+    The journal is opened here when it can be (plain, or with a passphrase
+    file), so that a journal in use or damaged beyond opening is one line
+    before any screen; an encrypted one without a file is opened by the app
+    once its passphrase is typed.
+    """
     from tui.locations import data_dir as resolve_data_dir
     from tui.workbook import StoreError, Workbook
 
-    result = read_content(content_dir)
+    result = read_content(args.content)
     if isinstance(result, int):
         return result
     if result.errors:
@@ -44,26 +53,39 @@ def run_app(data_dir: str | None, content_dir: str | None) -> int:
         error("fix the chapter files above (failforward check-content shows them), then start again")
         return EXIT_CONTENT
     if not result.chapters:
-        error(f"no chapter files (*.md) in {content_dir or 'the shipped or your chapters folders'}")
+        error(f"no chapter files (*.md) in {args.content or 'the shipped or your chapters folders'}")
         return EXIT_CONTENT
+    folder = resolve_data_dir(args.data_dir)
+    if args.encrypt and Workbook.has_journal(folder) and not Workbook.is_encrypted(folder):
+        error(f"--encrypt is for a new journal: the one in {folder} is not encrypted ('failforward encrypt' does it)")
+        return EXIT_CONTENT
+
+    from tui.app import WorkbookApp, open_journal
+
     try:
-        workbook = Workbook.open(resolve_data_dir(data_dir), result.chapters)
+        opened = open_journal(
+            folder,
+            result.chapters,
+            passphrase=passphrase.from_file_only(args),
+            first_start=True,
+            encrypt=args.encrypt,
+        )
     except StoreError as exc:
         return journal_error(exc)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        workbook.close()
+        if isinstance(opened, Workbook):
+            opened.close()
         error("the workbook needs a terminal; for scripts, use the commands in 'failforward --help'")
         return EXIT_CONTENT
 
-    from tui.app import WorkbookApp
-
-    app = WorkbookApp(workbook)
+    app = WorkbookApp(opened)
     try:
         app.run()
     finally:
-        if workbook.lost is not None and app.exit_note is None:  # e.g. the app stopped before it could say
-            app.keep_lost_journal()
-        workbook.close()
+        if app.journal_open and app.workbook.lost is not None and app.exit_note is None:
+            app.keep_lost_journal()  # e.g. the app stopped before it could say
+        if app.journal_open:
+            app.workbook.close()
         if app.exit_note:
             error(app.exit_note)
     return app.return_code or EXIT_OK

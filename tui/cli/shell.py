@@ -16,7 +16,7 @@ from tui.cli.parser import build_parser
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
 # Which arguments name files or folders: completion offers paths for them.
-_FILE_ARGS = {"output", "file"}
+_FILE_ARGS = {"output", "file", "passphrase_file", "new_passphrase_file"}
 _DIR_ARGS = {"data_dir", "content", "dir"}
 
 

@@ -8,6 +8,7 @@ One concern a module:
 * :mod:`tui.store.disk`: the on-disk format: the journal file, the log of saves, reading both, through a codec.
 * :mod:`tui.store.sealed`: the encrypted codec, and which codec a journal folder needs.
 * :mod:`tui.store.storage`: TinyDB's storage: the data in memory, each change written durably.
+* :mod:`tui.store.rekey`: a journal folder written anew in another format (encrypt, decrypt, a new passphrase).
 * :mod:`tui.store.lock`: the one-writer lock, kept on this machine, never in the data folder.
 * :mod:`tui.store.merge`: the three-way merge of two journals that changed apart (pure).
 * :mod:`tui.store.sync`: git's three versions and sync tools' conflict copies, merged.
@@ -35,13 +36,15 @@ from tui.store.journal import (
     TABLES,
     OpenReport,
     Store,
+    journal_exists,
     load_journal,
     merge_journal_files,
     read_copy,
     upgrade,
 )
 from tui.store.merge import MergeResult
-from tui.store.private import ensure_private_dir, private_temp_dir, private_temp_file, write_private
+from tui.store.private import check_writable, ensure_private_dir, private_temp_dir, private_temp_file, write_private
+from tui.store.rekey import Recoded
 from tui.store.sealed import EncryptedCodec, Passphrase, is_encrypted_folder, open_codec
 from tui.store.sync import MergedCopy, UnmergedCopy
 
@@ -63,16 +66,19 @@ __all__ = [
     "OpenReport",
     "Passphrase",
     "PassphraseNeeded",
+    "Recoded",
     "SaveError",
     "Store",
     "StoreError",
     "UnmergedCopy",
     "WrongPassphrase",
     "calibrate",
+    "check_writable",
     "decode",
     "encode",
     "ensure_private_dir",
     "is_encrypted_folder",
+    "journal_exists",
     "load_journal",
     "merge_journal_files",
     "open_codec",

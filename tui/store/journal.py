@@ -34,9 +34,17 @@ from tui.store.private import (
     reason,
     write_private,
 )
+from tui.store.rekey import Recoded, finish_interrupted, recode_folder
 from tui.store.sealed import Passphrase, open_codec
 from tui.store.storage import DurableStorage, JournalDB, MemoryStorage
-from tui.store.sync import MergedCopy, MergeResult, UnmergedCopy, bring_in_conflict_copies, merge_files
+from tui.store.sync import (
+    MergedCopy,
+    MergeResult,
+    UnmergedCopy,
+    bring_in_conflict_copies,
+    find_conflict_copies,
+    merge_files,
+)
 
 SCHEMA_VERSION = 1
 TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta", "trash", "forms")
@@ -56,6 +64,7 @@ class OpenReport:
     damaged_log: Path | None = None  # a copy of a log damaged in the middle; the saves before the damage were kept
     merged_copies: list[MergedCopy] = field(default_factory=list)  # sync tools' conflict copies, merged in
     unmerged_copies: list[UnmergedCopy] = field(default_factory=list)  # conflict copies left where they are, and why
+    rekey: str | None = None  # a change of passphrase a crash cut short: "finished" or "undone"
 
 
 Migration = Callable[["Store"], None]
@@ -147,6 +156,7 @@ class Store:
             check_private_file(path)
             check_private_file(folder / LOG_FILE)
             self.codec = codec or open_codec(folder, passphrase)  # first: a wrong passphrase changes nothing
+            self.report.rekey = finish_interrupted(folder)  # journal.json already says which format it is in
             self.report.removed_temp_files = self._remove_temp_files(folder)
             loaded = self._load(path)
             self._storage = DurableStorage(path, loaded, self.codec)
@@ -472,6 +482,43 @@ class Store:
             self.db.table(table).clear_cache()
         self.db._tables.clear()
 
+    def recode(self, codec: Codec) -> Recoded:
+        """Write the whole journal folder anew with ``codec``: encrypt, decrypt, or seal with a new passphrase.
+
+        Holding the lock: the log is folded into journal.json first (in the old
+        format, so no log is left in it), then every file that holds the
+        person's words is written in the new format beside the old ones,
+        flushed, read back and checked, and only then put in their place,
+        journal.json first (see :mod:`tui.store.rekey`: a crash at any point
+        leaves a journal that opens with the old passphrase or the new one).
+        Conflict copies a sync tool left that could not be merged stop it
+        first: they are another machine's journal, in a format of their own.
+        Raises StoreError (SaveError when a write failed: nothing changed).
+        """
+        with self.lock:
+            storage = self._storage
+            if not isinstance(storage, DurableStorage) or self.folder is None:
+                raise StoreError("a journal in memory has no files to encrypt")
+            folder = Path(self.folder)
+            copies = find_conflict_copies(folder)
+            if copies:
+                raise StoreError(
+                    f"{copies[0]} is a conflict copy a sync tool left that could not be merged; "
+                    f"move it out of {folder} first (nothing was changed)"
+                )
+            storage.compact()  # the log's saves into journal.json, in the old format; journal.log goes
+            data = storage.read()
+            assert data is not None
+            result = recode_folder(folder, data, self.codec, codec, self.clock)
+            storage.adopt(codec, result.token, result.size)
+            self.codec = codec
+            self._changed(None)
+            if result.unfinished is None:
+                for old in self.backups()[:-BACKUPS_KEPT]:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+            return result
+
     @property
     def lost(self) -> str | None:
         """Why the journal on disk is no longer the one opened (its folder deleted, moved...), or None.
@@ -555,6 +602,12 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def journal_exists(folder: Path) -> bool:
+    """Whether ``folder`` holds a journal: its file, or backups of one (whose file was moved aside)."""
+    folder = Path(folder)
+    return (folder / DB_FILE).exists() or (folder / LOG_FILE).exists() or bool(backup_paths(folder))
 
 
 def load_journal(folder: Path, passphrase: Passphrase | None = None) -> Loaded:

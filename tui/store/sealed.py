@@ -32,6 +32,7 @@ from tui.store.errors import Damaged, PassphraseNeeded, StoreError, WrongPassphr
 
 SEALED_LOG_MAGIC = b"failforward-sealed-log 1 "
 JOURNAL_CONTEXT = b"journal"
+COPY_CONTEXT = b"copy"
 _INDEX = struct.Struct(">Q")
 
 Passphrase = Callable[[], str]
@@ -79,6 +80,29 @@ class EncryptedCodec:
             return disk.decode(plain)
         except ValueError as exc:  # authentic, yet not a journal: say so rather than guess
             raise Damaged(str(exc).splitlines()[0] if str(exc) else "not a failforward journal") from None
+
+    def seal_copy(self, raw: bytes) -> bytes:
+        """Any file's bytes sealed whole: a damaged copy, a screenshot, an editor's file left by a crash.
+
+        The header, then ``raw`` sealed for the context ``b"copy"``: such a file
+        never opens as a journal, and :meth:`open_copy` gives its bytes back.
+        """
+        return self._header_bytes + seal(self.key, self._header_bytes, raw, COPY_CONTEXT)
+
+    def open_copy(self, raw: bytes) -> bytes | None:
+        """The bytes :meth:`seal_copy` sealed with this key; None for any other file (plain, damaged, another key)."""
+        if not is_encrypted(raw):
+            return None
+        try:
+            header_bytes = Header.parse(raw).to_bytes()
+        except StoreError:  # Damaged, or a format this version does not know
+            return None
+        if header_bytes != self._header_bytes:
+            return None
+        try:
+            return unseal(self.key, header_bytes, memoryview(raw)[HEADER_BYTES:], COPY_CONTEXT)
+        except Damaged:
+            return None
 
     def log_header(self, token: str) -> bytes:
         return SEALED_LOG_MAGIC + token.encode("ascii") + b"\n"

@@ -258,6 +258,23 @@ class DurableStorage(Storage):
         with contextlib.suppress(OSError):
             os.unlink(self.log_path)
 
+    def adopt(self, codec: Codec, token: str, size: int) -> None:
+        """Carry on with the journal.json just put in place by someone else: ``codec``'s, ``size`` bytes, ``token``.
+
+        For a change of passphrase (:mod:`tui.store.rekey`): the journal is the
+        same, its file and its format are new; no log continues it yet.
+        """
+        self.codec = codec
+        self._token = token
+        self._journal_id = _identity(self.path)
+        self._base_size = size
+        self._close_log()
+        self._log_size = None
+        self._log_saves = 0
+        self._log_broken = False
+        self._flushed = dict(self._data or {})
+        self.writes += 1
+
     def replace_all(self, data: dict[str, Any]) -> None:
         """Make ``data`` the whole journal, written at once (the log is started afresh)."""
         self._check_open()
