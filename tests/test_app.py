@@ -16,7 +16,7 @@ from tui.workbook import Workbook
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
 
-# Left out of make test-fast but for its smoke tests: journeys through several screens, a few seconds each.
+# Left out of make test-fast: journeys through several screens, a few seconds each.
 pytestmark = pytest.mark.slow
 
 
@@ -179,7 +179,6 @@ async def test_pasted_control_sequences_are_stripped_and_markup_is_plain_text(da
         await pilot.press("ctrl+q")
 
 
-@pytest.mark.smoke
 async def test_hostile_text_already_in_the_journal_is_shown_clean(data_dir: Path) -> None:
     from tests.conftest import FIXTURE_CHAPTERS as chapters_dir
     from tui.content import load_chapters

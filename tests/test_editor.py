@@ -179,6 +179,7 @@ def test_the_umask_does_not_widen_the_temp_file(data_dir: Path, test_chapters) -
         os.umask(old)
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_an_encrypted_journal_hands_its_text_to_the_editor_from_memory_never_the_data_folder(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
