@@ -34,7 +34,7 @@ from tui.content.model import (
     FieldRef,
     Notice,
 )
-from tui.content.notices import NOTICE_KEYS, load_notice, notice_files, parse_notice
+from tui.content.notices import NOTICE_KEYS, load_notice, notice_files, parse_notice, plain_notice
 from tui.content.promises import EARLIER_PHRASES, LATER_VERBS, promise_warnings
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "notice_files",
     "parse_chapter",
     "parse_notice",
+    "plain_notice",
     "split_front_matter",
 ]
 

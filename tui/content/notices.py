@@ -91,3 +91,22 @@ def load_notice(folders: Iterable[Path], name: str) -> Notice | None:
         if candidate.is_file():
             found = candidate
     return None if found is None else parse_notice(read_file(found), found)
+
+
+def plain_notice(folders: Iterable[Path], name: str) -> str:
+    """The notice ``name`` (the last of ``folders`` that has it wins) as plain text for a toast, or "".
+
+    Emphasis marks are dropped and list items get a bullet; a notice that is
+    missing or malformed is "" (``check-content`` reports the malformed one).
+    """
+    try:
+        notice = load_notice(folders, name)
+    except ContentError:
+        return ""
+    if notice is None:
+        return ""
+    lines = []
+    for line in notice.body.strip().splitlines():
+        line = line.replace("**", "").replace("__", "")
+        lines.append("• " + line[2:] if line.startswith("- ") else line)
+    return "\n".join(lines).replace("\n\n\n", "\n\n")
