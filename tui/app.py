@@ -8,9 +8,10 @@ one of Textual's ``App`` hooks (``on_mount``, ``check_action``, ``on_event``,
 ``deliver_screenshot``, ``panic``, ``get_system_commands``, ``on_unmount``) and
 they share the app's state (``leaving``, ``hung_up``, ``last_input``, the open
 workbook): split into mixins they would reach that state through ``self``
-with no type to check it. What needs no App lives elsewhere: opening the
-journal in tui/opening.py, the safety notice's text in tui/content/notices.py,
-the screens under screens/. The sections: before the journal opens; what
+with no type to check it. What keeps to itself lives elsewhere: opening the
+journal in tui/opening.py, keys typed ahead delivered in order in
+tui/typeahead.py (a mixin with state of its own), the safety notice's text in
+tui/content/notices.py, the screens under screens/. The sections: before the journal opens; what
 opening found; below the minimum size; the garbage collector in pauses in
 typing; the screenshot; a dropped connection (drafts and hang-up); the safety
 note; a journal whose folder went away; navigation and the palette's commands.
@@ -41,6 +42,7 @@ from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
 from tui.opening import Opening, open_journal
+from tui.typeahead import KeysInOrder
 from tui.workbook import SaveError, Workbook
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ EXIT_ERROR = 1  # as the command line's: the journal could not be opened
 EXIT_PASSPHRASE = 4  # as the command line's: the passphrase was wrong
 
 
-class WorkbookApp(App[None]):
+class WorkbookApp(KeysInOrder, App[None]):
     """A guide beside a reflection form, with everything saved as you type."""
 
     CSS_PATH = "app.tcss"
