@@ -2,7 +2,7 @@
 
 No journal is open while these screens show, so they never touch one: each
 is given what to call to open it (a function the app builds, see
-:class:`tui.app.Opening`) and dismisses with the opened
+:class:`tui.opening.Opening`) and dismisses with the opened
 :class:`~tui.workbook.Workbook`, or with :class:`Refused` saying why the app
 has to end. Making the key from a passphrase takes about half a second (a
 second to start a new encrypted journal, which measures this machine first):

@@ -26,6 +26,15 @@ FIXTURE_CHAPTERS = Path(__file__).parent / "fixtures" / "chapters"
 FIXED_NOW = dt.datetime(2026, 3, 14, 9, 30, 0)
 
 
+# make test-fast sets FAILFORWARD_TEST_LANE=fast: property tests try a tenth of their examples there.
+FAST_LANE = os.environ.get("FAILFORWARD_TEST_LANE") == "fast"
+
+
+def examples(full: int) -> int:
+    """How many examples a property test tries: ``full`` in make test, a tenth (at least 20) in make test-fast."""
+    return max(20, full // 10) if FAST_LANE else full
+
+
 TEST_PASSPHRASE = "correct horse battery staple"
 FAST_KDF = KdfParams(time_cost=1, memory_cost=8, parallelism=1)  # tests only: a real journal's costs are calibrated
 

@@ -16,6 +16,9 @@ from tui.workbook import Workbook
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
 
+# Left out of make test-fast: journeys through several screens, a few seconds each.
+pytestmark = pytest.mark.slow
+
 
 def app_on(data_dir: Path, content: Path = FIXTURE_CHAPTERS) -> WorkbookApp:
     return make_app(data_dir=data_dir, content_dir=content, clock=fixed_clock)

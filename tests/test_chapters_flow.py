@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from screens.chapter import ChapterScreen
@@ -14,6 +15,8 @@ from tui.locations import shipped_content_dir
 from tui.store import Store
 
 from .conftest import fixed_clock
+
+pytestmark = pytest.mark.slow  # left out of make test-fast: the shipped chapters worked through by keys
 
 
 def shipped_app(data_dir: Path) -> WorkbookApp:

@@ -32,6 +32,7 @@ def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow
 def test_version() -> None:
     result = run_module("--version")
     assert result.returncode == 0

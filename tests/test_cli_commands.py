@@ -84,6 +84,7 @@ def held(journal: Path) -> Iterator[Path]:
 # -- help --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_top_help_names_the_commands_and_exit_codes() -> None:
     result = ff_installed("--help")
     assert result.returncode == 0
@@ -372,6 +373,7 @@ def test_a_journal_from_a_newer_failforward(tmp_path: Path, command: list[str]) 
 # -- no Textual --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

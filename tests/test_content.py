@@ -16,6 +16,7 @@ from tui.content import (
     load_file,
     load_folders,
     load_notice,
+    plain_notice,
 )
 
 from .conftest import FIXTURE_CHAPTERS
@@ -267,6 +268,19 @@ def test_a_later_folders_notice_wins(tmp_path: Path) -> None:
     write(second, NOTICE.replace("Not therapy", "Mine"), "_safety.md")
     assert load_notice([first, second], "safety").title == "Mine"  # type: ignore[union-attr]
     assert load_notice([second, tmp_path / "nowhere", first], "safety").title == "Not therapy"  # type: ignore[union-attr]
+
+
+def test_a_notice_as_plain_text_drops_emphasis_and_bullets_its_list(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    write(first, NOTICE, "_safety.md")
+    body = "Call **112** or __911__ now:\n\n- a helpline\n- someone you trust\n"
+    write(second, "---\ntitle: Mine\nchecked: 2026-12-01\n---\n\n" + body, "_safety.md")
+    assert plain_notice([first, second], "safety") == "Call 112 or 911 now:\n\n• a helpline\n• someone you trust"
+    assert plain_notice([first], "safety") == "This is a workbook.\n\nNumbers checked 2026-12-01."
+    assert plain_notice([first, second], "missing") == ""
+    write(second, "---\ntitle: [\n---\nBroken.\n", "_safety.md")
+    assert plain_notice([first, second], "safety") == ""  # check-content names the malformed file
 
 
 def test_a_chapter_includes_a_notice_in_place(tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from tui.store import Store
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: each dialog through the app, a few seconds a test
+
 
 def app_on(data_dir: Path) -> WorkbookApp:
     return make_app(data_dir=data_dir, content_dir=FIXTURE_CHAPTERS, clock=fixed_clock, remember_theme=False)

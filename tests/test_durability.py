@@ -29,6 +29,7 @@ def acknowledged_numbers(raw: bytes) -> set[int]:
     return {int(line) for line in raw.split(b"\n")[:-1] if line}
 
 
+@pytest.mark.slow
 def test_kill_9_during_saves_never_loses_an_acknowledged_save(tmp_path: Path, flavour: Flavour) -> None:
     folder = flavour.create(tmp_path / "journal")
     rng = random.Random(20261123)
@@ -153,6 +154,7 @@ def run_python(code: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type
     )
 
 
+@pytest.mark.slow
 def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "journal"
     with flavour.open(folder) as s:
@@ -186,6 +188,7 @@ def test_disk_full_keeps_old_data_and_says_why(tmp_path: Path, flavour: Flavour)
     assert not list(folder.glob(".journal-*"))
 
 
+@pytest.mark.slow
 def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path, flavour: Flavour) -> None:
     folder = flavour.create(tmp_path / "journal")
     holder = subprocess.Popen(
@@ -236,6 +239,7 @@ def test_second_process_gets_a_clear_message_and_nothing_is_lost(tmp_path: Path,
         assert [d["title"] for d in s.all("setbacks")] == ["first session", "first session, later"]
 
 
+@pytest.mark.slow
 def test_lock_frees_itself_when_the_holder_is_killed(tmp_path: Path, flavour: Flavour) -> None:
     folder = flavour.create(tmp_path / "journal")
     holder = subprocess.Popen(
@@ -278,6 +282,7 @@ def damaged_variants(good: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
+@pytest.mark.slow  # every damaged variant of a journal: left out of make test-fast
 def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "journal"
     with flavour.open(folder) as s:
@@ -308,6 +313,7 @@ def test_damaged_files_are_quarantined_never_silently_reset(tmp_path: Path, flav
         (folder / "journal.json").write_bytes(good)
 
 
+@pytest.mark.slow
 def test_read_only_folder_gives_a_clear_message(tmp_path: Path) -> None:
     """Run without the power to override file permissions, as any non-root user is."""
     folder = tmp_path / "journal"

@@ -84,6 +84,7 @@ async def test_ctrl_e_edits_the_answer_in_visual_and_keeps_it_as_a_draft(
     assert edit_files(data_dir) == []
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -111,6 +112,7 @@ async def test_no_editor_or_a_failing_one_leaves_the_text_alone(
     assert edit_files(data_dir) == []
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_the_temp_file_is_removed_even_when_the_editor_dies(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,6 +129,7 @@ async def test_the_temp_file_is_removed_even_when_the_editor_dies(
     assert not Path(log.read_text().strip()).exists()
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_ctrl_e_is_in_the_footer_and_the_help(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(data_dir)
     app = app_on(data_dir)
@@ -176,6 +179,7 @@ def test_the_umask_does_not_widen_the_temp_file(data_dir: Path, test_chapters) -
         os.umask(old)
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_an_encrypted_journal_hands_its_text_to_the_editor_from_memory_never_the_data_folder(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -111,6 +111,7 @@ def test_no_file_under_the_data_folder_holds_a_typed_word(
         assert MARKER.encode() in snapshot.raw
 
 
+@pytest.mark.slow
 def test_every_flipped_byte_of_an_encrypted_journal_is_moved_aside_never_read_as_garbage(tmp_path: Path) -> None:
     folder = tmp_path / "journal"
     with ENCRYPTED.open(folder) as s:
@@ -142,6 +143,7 @@ def test_every_flipped_byte_of_an_encrypted_journal_is_moved_aside_never_read_as
         assert [d["title"] for d in s.all("setbacks")] == ["kept safe"]
 
 
+@pytest.mark.slow  # every byte of a line: left out of make test-fast
 @pytest.mark.parametrize("line", [2, 3], ids=["middle", "last"])
 def test_every_flipped_byte_of_a_log_line_is_found_never_applied(tmp_path: Path, flavour: Flavour, line: int) -> None:
     """A damaged save stops the replay there and is reported, the log copied aside; the saves before it are kept.
@@ -301,6 +303,7 @@ def test_a_snapshot_of_an_encrypted_journal_holds_its_logged_saves_sealed(tmp_pa
     assert sorted(d["title"] for d in data["setbacks"].values()) == ["base", "logged 0", "logged 1", "logged 2"]
 
 
+@pytest.mark.slow
 def test_a_sealed_save_at_10k_reflections_is_within_the_save_goal(tmp_path: Path) -> None:
     """The benchmark's goal for a durable save at 10,000 reflections (25 ms, docs/PERFORMANCE.md) holds sealed."""
     folder = tmp_path / "journal"

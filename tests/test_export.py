@@ -35,7 +35,7 @@ from tui.sanitize import clean_text
 from tui.store import SCHEMA_VERSION, JournalTooNew, NoJournal, Store, StoreError, read_copy
 from tui.workbook import SETBACK_KINDS, Workbook, is_empty
 
-from .conftest import FIXED_NOW, FIXTURE_CHAPTERS, fixed_clock
+from .conftest import FIXED_NOW, FIXTURE_CHAPTERS, examples, fixed_clock
 
 CHAPTERS = load_chapters([FIXTURE_CHAPTERS])
 FIRST, SECOND = CHAPTERS
@@ -503,7 +503,7 @@ def build(spec: list[dict[str, Any]]) -> Workbook:
     return wb
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(JOURNAL)
 def test_json_round_trip_keeps_every_answer(spec: list[dict[str, Any]]) -> None:
     wb = build(spec)
@@ -523,7 +523,7 @@ def test_json_round_trip_keeps_every_answer(spec: list[dict[str, Any]]) -> None:
             )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(JOURNAL)
 def test_markdown_keeps_every_answer_verbatim(spec: list[dict[str, Any]]) -> None:
     wb = build(spec)

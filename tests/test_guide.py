@@ -87,6 +87,7 @@ def test_what_next_names_real_chapters(shipped_chapters: list[Chapter]) -> None:
             assert not close or name in titles, f"{chapter.id}: '{name}' looks like a chapter title but is not one"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SEED_CHECK.exists(), reason="../shared/tools/seed_overlap.py is not beside the checkout")
 def test_guide_is_written_in_our_own_words() -> None:
     result = subprocess.run(

@@ -22,6 +22,8 @@ from tui.terminal import END, START, PasteParser
 
 from .test_app import app_on, create_setback_and_open_first_chapter
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: every kind of typed and pasted text through Pilot
+
 
 async def send(pilot, data: str) -> None:  # type: ignore[no-untyped-def]
     """``data`` as if the terminal sent it: parsed by the app's parser, then handed to the app."""

@@ -39,6 +39,8 @@ from tui.app import WorkbookApp
 from .conftest import ROOT
 from .layout import COMBINING_TITLE, LONG_TITLE, layout_app, seed_layout
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: every key of every screen and dialog, pressed through Pilot
+
 Step = Callable[[Pilot[Any]], Awaitable[None]]
 
 

@@ -7,7 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from .conftest import FIXTURE_CHAPTERS, ROOT
+
+pytestmark = pytest.mark.slow  # each test runs a Python process of its own
 
 BLOCK_TEXTUAL = textwrap.dedent(
     """

@@ -32,6 +32,8 @@ from tui.workbook import SearchHit
 
 from .layout import CJK_TITLE, COMBINING_TITLE, LONG_TITLE, layout_app, seed_layout
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: layouts at every size, resizes and bursts of keys
+
 MIN = (MIN_WIDTH, MIN_HEIGHT)
 
 

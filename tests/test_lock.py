@@ -45,6 +45,7 @@ def test_a_lock_left_in_the_data_folder_by_an_earlier_version_or_another_host_ne
     assert sorted(p.name for p in data_dir.iterdir()) == ["backups", "journal.json"]
 
 
+@pytest.mark.slow
 def test_an_earlier_version_still_holding_its_lock_in_the_folder_keeps_the_journal_busy(data_dir: Path) -> None:
     data_dir.mkdir()
     old_lock = data_dir / "journal.lock"

@@ -25,6 +25,8 @@ from screens.widgets.textarea import LongLineWrap, SafeTextArea
 from .conftest import prose
 from .test_app import app_on, create_setback_and_open_first_chapter
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: very long lines typed key by key
+
 PIECES = ["a", "bb", "word", "wrapping", "x" * 30, " ", "  ", "   ", "漢字", "é", "👩‍💻", ".", "\n"]
 
 

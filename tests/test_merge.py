@@ -31,6 +31,8 @@ from tui.store.merge import (
     same,
 )
 
+from .conftest import examples
+
 Journal = dict[str, dict[str, dict[str, Any]]]
 CHILD_TABLES = ("reflections", "drafts", "actions", "checkins")
 STAMPS = LATEST | EARLIEST | HIGHEST | {"device"}
@@ -382,7 +384,7 @@ def kept(result: Journal, side: Journal, cell: Cell, value: Any) -> bool:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(three_states())
 def test_no_answer_written_on_either_side_is_lost(states: tuple[Journal, Journal, Journal]) -> None:
     base, ours, theirs = states
@@ -395,7 +397,7 @@ def test_no_answer_written_on_either_side_is_lost(states: tuple[Journal, Journal
                 assert kept(result, side, cell, value), (cell, value)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(three_states())
 def test_a_deletion_removes_only_what_the_other_side_left_alone(states: tuple[Journal, Journal, Journal]) -> None:
     base, ours, theirs = states
@@ -412,7 +414,7 @@ def test_a_deletion_removes_only_what_the_other_side_left_alone(states: tuple[Jo
                     assert rid in result[table]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(three_states())
 def test_nothing_is_left_without_its_setback(states: tuple[Journal, Journal, Journal]) -> None:
     result = merge(*states).data
@@ -421,7 +423,7 @@ def test_nothing_is_left_without_its_setback(states: tuple[Journal, Journal, Jou
             assert rec["setback_id"] in result["setbacks"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(three_states())
 def test_a_side_that_changed_nothing_or_the_same_changes_gives_the_other(
     states: tuple[Journal, Journal, Journal],
@@ -433,7 +435,7 @@ def test_a_side_that_changed_nothing_or_the_same_changes_gives_the_other(
         assert result.conflicts == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(three_states())
 def test_swapping_the_sides_only_swaps_which_version_is_in_the_conflicts_table(
     states: tuple[Journal, Journal, Journal],
@@ -468,7 +470,7 @@ def _reordered(value: Any) -> Any:
     return value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(three_states())
 def test_the_result_is_deterministic_and_the_inputs_are_untouched(states: tuple[Journal, Journal, Journal]) -> None:
     before = copy.deepcopy(states)

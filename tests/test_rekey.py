@@ -188,6 +188,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     }
 
 
+@pytest.mark.slow  # every step failing or crashing, in a child process: left out of make test-fast
 @pytest.mark.parametrize("call", ["write", "fsync", "replace", "fsync_dir"])
 @pytest.mark.parametrize("crash", [False, True], ids=["fails", "crashes"])
 @pytest.mark.parametrize("which", list(CHANGES))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from screens.home import HomeScreen
@@ -67,6 +68,7 @@ def test_only_distress_scales_of_nine_or_more_are_distressing(shipped_chapters: 
     assert high_is_good and not distressing(purpose, {f.id: 10 for f in high_is_good})
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_home_shows_the_route_and_offers_the_look_back(data_dir: Path) -> None:
     app = make_app(data_dir=data_dir, content_dir=shipped_content_dir(), clock=fixed_clock, remember_theme=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -85,6 +87,7 @@ async def test_home_shows_the_route_and_offers_the_look_back(data_dir: Path) -> 
         assert app.screen.chapter.id == "review"  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_a_rating_of_nine_shows_the_safety_note_once_and_help_always_has_it(data_dir: Path) -> None:
     from screens.help import HelpScreen
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 
 from screens.chapter import ChapterScreen
@@ -21,6 +22,9 @@ from tui.store import Store
 from tui.workbook import Workbook
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
+
+# Left out of make test-fast but for its smoke tests: every screen by keys, a few seconds each.
+pytestmark = pytest.mark.slow
 
 
 def seed(data_dir: Path) -> None:
@@ -331,6 +335,7 @@ async def test_export_and_import_from_the_palette(data_dir: Path, tmp_path: Path
         assert len(app.workbook.reflections()) == 3
 
 
+@pytest.mark.smoke
 async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: Path) -> None:
     from screens.dialogs.confirm import ConfirmDialog
 
@@ -354,6 +359,7 @@ async def test_a_damaged_journal_is_announced_and_the_backup_restored(data_dir: 
         assert len(app.screen.query_one("#setbacks", OptionList).options) == 2
 
 
+@pytest.mark.smoke
 async def test_a_log_damaged_part_way_is_announced_and_what_came_before_is_kept(data_dir: Path) -> None:
     seed(data_dir)
     with Store(data_dir) as store:

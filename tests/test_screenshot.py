@@ -26,6 +26,7 @@ async def wait_for(pilot, check, what: str) -> None:  # type: ignore[no-untyped-
     raise AssertionError(what)
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_screenshot_from_the_palette(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seed(data_dir)
     monkeypatch.setenv("HOME", str(tmp_path / "home-without-downloads"))

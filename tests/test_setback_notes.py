@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 from screens.dialogs.setback import SetbackDialog
@@ -27,6 +28,7 @@ def test_notes_are_added_kept_and_cleaned(test_chapters) -> None:  # type: ignor
     assert wb.setback(s.id).notes == ""  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_the_edit_dialog_shows_and_saves_the_notes(data_dir: Path) -> None:
     seed(data_dir)
     app = app_on(data_dir)
@@ -63,6 +65,7 @@ async def test_the_edit_dialog_shows_and_saves_the_notes(data_dir: Path) -> None
         assert app.screen.query_one("#title", Input).has_focus
 
 
+@pytest.mark.slow  # a Pilot run of a second or more: left out of make test-fast
 async def test_escape_with_changed_notes_asks_before_discarding(data_dir: Path) -> None:
     from screens.dialogs.confirm import ConfirmDialog
 

@@ -25,6 +25,8 @@ from tui.locations import shipped_content_dir
 
 from .layout import CJK_TITLE, LONG_TITLE, layout_app, seed_layout
 
+pytestmark = pytest.mark.slow  # left out of make test-fast: every screen and dialog drawn at three sizes
+
 SIZES = [(80, 24), (120, 40), (MIN_WIDTH, MIN_HEIGHT)]
 IDS = [f"{w}x{h}" for w, h in SIZES]
 

@@ -13,7 +13,7 @@ import pytest
 
 from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError, open_codec, read_journal_files
 
-from .conftest import ROOT, TEST_PASSPHRASE, Flavour
+from .conftest import ROOT, TEST_PASSPHRASE, Flavour, examples
 
 
 def test_insert_get_update_remove(store: Store) -> None:
@@ -172,6 +172,7 @@ def test_restore_refuses_a_bad_backup(data_dir: Path, tmp_path: Path, flavour: F
         assert [d["title"] for d in s.all("setbacks")] == ["kept"]
 
 
+@pytest.mark.slow  # 400 random changes, each written to disk: left out of make test-fast
 def test_read_caches_always_match_the_tables(tmp_path: Path) -> None:
     """Random changes; after each, every lookup equals a plain scan of the table."""
     import random
@@ -234,7 +235,7 @@ def test_the_files_always_hold_what_memory_holds(tmp_path: Path, flavour: Flavou
         max_size=25,
     )
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=examples(60), deadline=None)
     @given(steps, st.sampled_from([0, 200, 1 << 20]))
     def check(plan: list[tuple[str, int]], limit: int) -> None:
         folder = tmp_path / f"j{limit}-{abs(hash(tuple(plan)))}"
@@ -303,6 +304,7 @@ def test_a_save_writes_its_change_not_the_journal(tmp_path: Path, flavour: Flavo
     assert not (folder / "journal.log").exists()
 
 
+@pytest.mark.slow
 def test_saves_of_a_session_that_never_closed_are_kept(tmp_path: Path, flavour: Flavour) -> None:
     folder = tmp_path / "j"
     big_journal(folder, flavour, 10)
@@ -402,6 +404,7 @@ def test_a_damaged_journal_takes_its_log_aside_with_it(tmp_path: Path, flavour: 
     assert [p.read_bytes() for p in moved] == [log]
 
 
+@pytest.mark.slow  # 400 saves racing a reader: left out of make test-fast
 def test_a_reader_never_sees_half_a_state_while_a_session_saves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavour: Flavour
 ) -> None:

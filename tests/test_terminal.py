@@ -12,6 +12,8 @@ from tui.store import Store
 from .conftest import FIXTURE_CHAPTERS
 from .ptyapp import CTRL_S, PtyApp, start_chapter
 
+pytestmark = pytest.mark.slow  # the app in a pseudo-terminal, as a process of its own
+
 
 @pytest.mark.parametrize("ignore_hup", [False, True], ids=["hup", "hup-ignored"])
 def test_hangup_while_typing_saves_a_draft_and_exits_fast(tmp_path: Path, ignore_hup: bool) -> None:

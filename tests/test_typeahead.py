@@ -10,6 +10,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
@@ -21,6 +22,9 @@ from screens.widgets.fields import ScaleInput
 from tui.app import WorkbookApp, make_app
 
 from .conftest import FIXTURE_CHAPTERS, ensure_journal, fixed_clock
+
+# Left out of make test-fast but for its smoke test: bursts of keys through Pilot, a second or more each.
+pytestmark = pytest.mark.slow
 
 
 def app_on(data_dir: Path) -> WorkbookApp:
@@ -56,6 +60,7 @@ async def burst(pilot: Pilot[None], *items: str | events.Paste) -> None:
     raise AssertionError("the burst was not handled")
 
 
+@pytest.mark.smoke
 async def test_a_tab_in_a_burst_moves_the_keys_after_it_to_the_next_field(data_dir: Path) -> None:
     app = app_on(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -19,6 +19,9 @@ from tui.workbook import Workbook
 
 from .conftest import FAST_KDF, FIXTURE_CHAPTERS, TEST_PASSPHRASE, Flavour, fixed_clock
 
+# Left out of make test-fast but for its smoke test: the unlock and first-start screens through Pilot.
+pytestmark = pytest.mark.slow
+
 MARKER = "narwhal-trombone-7720"
 
 
@@ -98,6 +101,7 @@ async def test_three_wrong_passphrases_end_the_app_saying_so_and_change_nothing(
         assert len(s.all("setbacks")) == 1
 
 
+@pytest.mark.smoke
 async def test_a_passphrase_given_to_the_app_opens_without_asking(data_dir: Path) -> None:
     app = app_on(encrypted_journal(data_dir), passphrase=lambda: TEST_PASSPHRASE)
     async with app.run_test(size=(80, 24)) as pilot:

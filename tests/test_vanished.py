@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from screens.chapter import ChapterScreen
@@ -14,6 +15,8 @@ from tui.store import Store
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
 from .test_app import create_setback_and_open_first_chapter
+
+pytestmark = pytest.mark.slow  # left out of make test-fast: the data folder removed under a running app, in every way
 
 
 def app_on(data_dir: Path) -> WorkbookApp:

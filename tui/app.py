@@ -1,11 +1,20 @@
 """The failforward App, and the one factory that builds it for the CLI and the tests.
 
-The app starts on an open journal, or on an :class:`Opening`: a journal still
-to be opened, for which it first asks (an encrypted journal's passphrase, or
-on a first start whether the journal is to be encrypted). While it asks, the
-journal's lock is not held (it is taken only long enough to learn that the
-journal is encrypted and not in use) and nothing in the folder changes: a
-wrong passphrase changes nothing.
+The app starts on an open journal, or on an :class:`~tui.opening.Opening`: a
+journal still to be opened, for which it first asks (tui/opening.py).
+
+Why one module of about 750 lines: each section below is the app's side of
+one of Textual's ``App`` hooks (``on_mount``, ``check_action``, ``on_event``,
+``deliver_screenshot``, ``panic``, ``get_system_commands``, ``on_unmount``) and
+they share the app's state (``leaving``, ``hung_up``, ``last_input``, the open
+workbook): split into mixins they would reach that state through ``self``
+with no type to check it. What keeps to itself lives elsewhere: opening the
+journal in tui/opening.py, keys typed ahead delivered in order in
+tui/typeahead.py (a mixin with state of its own), the safety notice's text in
+tui/content/notices.py, the screens under screens/. The sections: before the journal opens; what
+opening found; below the minimum size; the garbage collector in pauses in
+typing; the screenshot; a dropped connection (drafts and hang-up); the safety
+note; a journal whose folder went away; navigation and the palette's commands.
 """
 
 from __future__ import annotations
@@ -20,9 +29,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -33,8 +41,9 @@ from textual.screen import Screen
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
+from tui.opening import Opening, open_journal
 from tui.typeahead import KeysInOrder
-from tui.workbook import PassphraseNeeded, SaveError, Workbook
+from tui.workbook import SaveError, Workbook
 
 if TYPE_CHECKING:
     from screens.unlock import Opened
@@ -45,66 +54,8 @@ FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
 FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
 
 
-Clock = Callable[[], dt.datetime]
 EXIT_ERROR = 1  # as the command line's: the journal could not be opened
 EXIT_PASSPHRASE = 4  # as the command line's: the passphrase was wrong
-
-
-@dataclass(frozen=True)
-class Opening:
-    """A journal the app opens once it has asked: "unlock" (its passphrase), "choose" (a first start) or "new".
-
-    "new" starts an encrypted journal straight away (``failforward --encrypt``).
-    """
-
-    folder: Path
-    chapters: Sequence[Chapter]
-    mode: Literal["unlock", "choose", "new"]
-    clock: Clock | None = None
-
-    def _clock(self) -> tuple[Clock, ...]:
-        return (self.clock,) if self.clock else ()
-
-    def unlock(self, passphrase: str) -> Workbook:
-        """The encrypted journal, opened with ``passphrase``; raises WrongPassphrase (nothing changed), StoreError."""
-        return Workbook.open(self.folder, self.chapters, *self._clock(), passphrase=lambda: passphrase)
-
-    def start_plain(self) -> Workbook:
-        """A first start's plain journal; raises StoreError."""
-        return Workbook.open(self.folder, self.chapters, *self._clock())
-
-    def start_encrypted(self, passphrase: str) -> Workbook:
-        """A first start's journal, encrypted with ``passphrase`` from its first byte; raises StoreError."""
-        return Workbook.create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
-
-
-def open_journal(
-    folder: Path,
-    chapters: Sequence[Chapter],
-    clock: Clock | None = None,
-    *,
-    passphrase: Callable[[], str] | None = None,
-    first_start: bool = False,
-    encrypt: bool = False,
-) -> Workbook | Opening:
-    """The journal in ``folder`` opened, or what the app must ask first to open it.
-
-    Without ``passphrase``, an encrypted journal is an :class:`Opening` to
-    unlock (found out before anything is read or changed: the lock is taken
-    and let go again). With ``first_start`` a folder without a journal is an
-    Opening to choose plain or encrypted; with ``encrypt``, to make it
-    encrypted (the folder is made, and checked to be writable, first).
-    Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
-    """
-    if (first_start or encrypt) and not Workbook.has_journal(folder):
-        Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
-        return Opening(folder, chapters, "new" if encrypt else "choose", clock)
-    try:
-        return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
-    except PassphraseNeeded:
-        if passphrase is not None:
-            raise
-        return Opening(folder, chapters, "unlock", clock)
 
 
 class WorkbookApp(KeysInOrder, App[None]):
@@ -502,7 +453,12 @@ class WorkbookApp(KeysInOrder, App[None]):
     def safety_text(self) -> str:
         """The "workbook, not therapy" note as plain text (from content's ``_safety.md``), or ""."""
         if self._safety is None:
-            self._safety = _safety_text(self.workbook.chapters)
+            from tui.content import plain_notice
+            from tui.locations import shipped_content_dir
+
+            # The shipped notice, or the one beside the chapters, which wins.
+            folders = [shipped_content_dir(), *dict.fromkeys(c.path.parent for c in self.workbook.chapters)]
+            self._safety = plain_notice(folders, "safety")
         return self._safety
 
     def rating_saved(self, distressing: bool) -> None:
@@ -802,22 +758,3 @@ def make_app(
         opened = open_journal(folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt)
         return WorkbookApp(opened, remember_theme=remember_theme)
     return WorkbookApp(workbook, remember_theme=remember_theme)
-
-
-def _safety_text(chapters: Sequence[Chapter]) -> str:
-    """The safety notice of the shipped content (or of the chapters' own folder, which wins), as plain text."""
-    from tui.content import ContentError, load_notice
-    from tui.locations import shipped_content_dir
-
-    folders = [shipped_content_dir(), *dict.fromkeys(c.path.parent for c in chapters)]
-    try:
-        notice = load_notice(folders, "safety")
-    except ContentError:
-        return ""
-    if notice is None:
-        return ""
-    lines = []
-    for line in notice.body.strip().splitlines():
-        line = line.replace("**", "").replace("__", "")
-        lines.append("• " + line[2:] if line.startswith("- ") else line)
-    return "\n".join(lines).replace("\n\n\n", "\n\n")

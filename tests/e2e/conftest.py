@@ -34,15 +34,12 @@ SHIPPED_CONTENT = ROOT / "content"
 UNSET = ("COLORTERM", "NO_COLOR", "FORCE_COLOR", "TEXTUAL", "COLUMNS", "LINES", "TMUX", "TMUX_PANE")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "e2e: drives the installed app in tmux or over ssh")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: Callable[[], str] | str, step: float = 0.05) -> None:

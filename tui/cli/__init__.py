@@ -12,39 +12,34 @@ iCalendar), :mod:`~tui.cli.encryption` (encrypt, decrypt, passwd),
 :mod:`~tui.cli.passphrase` (an encrypted journal's passphrase: the terminal or
 a file), :mod:`~tui.cli.merge` (git's merge driver), :mod:`~tui.cli.shell`
 (completion, man page), :mod:`~tui.cli.run` (the app, check-content).
+
+Before anything else, :func:`main` asks :mod:`tui.ownership` whether the
+installed ``tui`` and ``screens`` are failforward's own; when another package
+wrote over them it prints one line and exits with :data:`EXIT_BROKEN`. Only
+then are the commands' modules imported, each when its command runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 
-from tui.cli.actions import actions
-from tui.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, StdoutError, error, reason, silence_stdout
-from tui.cli.encryption import decrypt, encrypt, passwd
-from tui.cli.journal import backup, export, import_file, list_setbacks
-from tui.cli.merge import merge
-from tui.cli.parser import build_parser
-from tui.cli.run import check_content, run_app
-from tui.cli.shell import completion, man
+from tui.ownership import installation_problem
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "export": export,
-    "import": import_file,
-    "backup": backup,
-    "list": list_setbacks,
-    "merge": merge,
-    "actions": actions,
-    "encrypt": encrypt,
-    "decrypt": decrypt,
-    "passwd": passwd,
-    "completion": completion,
-    "man": man,
-}
+# failforward's own files are not its own (tui.ownership): reinstall it. 4 is a passphrase refused (tui.cli.common).
+EXIT_BROKEN = 5
 
-__all__ = ["build_parser", "main"]
+__all__ = ["main"]
+
+
+@cache
+def _installation_problem() -> str | None:
+    """Checked once a process: the tests call :func:`main` many times."""
+    return installation_problem()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     any tool stopped by a closed pipe); standard output that cannot be
     written (a full disk) is one line and :data:`EXIT_ERROR`.
     """
+    problem = _installation_problem()
+    if problem is not None:  # before importing anything that could be someone else's
+        print(problem, file=sys.stderr)
+        return EXIT_BROKEN
+    from tui.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, StdoutError, error, reason, silence_stdout
+
     try:
         code = _run(argv)
         try:
@@ -75,7 +76,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+# Each command's module is imported only when that command runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("tui.cli.journal", "export"),
+    "import": ("tui.cli.journal", "import_file"),
+    "backup": ("tui.cli.journal", "backup"),
+    "list": ("tui.cli.journal", "list_setbacks"),
+    "merge": ("tui.cli.merge", "merge"),
+    "actions": ("tui.cli.actions", "actions"),
+    "encrypt": ("tui.cli.encryption", "encrypt"),
+    "decrypt": ("tui.cli.encryption", "decrypt"),
+    "passwd": ("tui.cli.encryption", "passwd"),
+    "completion": ("tui.cli.shell", "completion"),
+    "man": ("tui.cli.shell", "man"),
+}
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    module, function = COMMANDS[name]
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return run
+
+
 def _run(argv: Sequence[str] | None) -> int:
+    from tui.cli.common import StdoutError
+    from tui.cli.parser import build_parser
+    from tui.cli.run import check_content, run_app
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -88,7 +115,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return check_content(folders)
     if args.command in COMMANDS:
         try:
-            return COMMANDS[args.command](args)
+            return _command(args.command)(args)
         except (KeyboardInterrupt, BrokenPipeError, StdoutError):
             raise
         except Exception:
@@ -98,6 +125,8 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _unexpected(command: str) -> int:
     """Never a traceback: one line, and a code that says "something failed"."""
+    from tui.cli.common import EXIT_ERROR, error
+
     exc = sys.exc_info()[1]
     error(f"unexpected error in '{command}': {type(exc).__name__}: {exc} (please report it)")
     return EXIT_ERROR

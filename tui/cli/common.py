@@ -16,6 +16,7 @@ EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be
 EXIT_CONTENT = 2  # the command line is wrong, a chapter file is malformed, or an import file is not an export
 EXIT_UNKNOWN = 3  # no such setback, or a journal or export written by a newer failforward
 EXIT_PASSPHRASE = 4  # a wrong passphrase, none to be had (no terminal, no file), or a new one refused
+# 5, EXIT_BROKEN, is defined in tui.cli itself: it is returned before this module is imported.
 EXIT_INTERRUPTED = 130  # ctrl+c: 128 + SIGINT, as a shell reports it
 EXIT_PIPE = 141  # the reader of standard output went away: 128 + SIGPIPE, as a shell reports it
 

@@ -21,6 +21,9 @@ exit codes:
   4  the passphrase: wrong, or none to be had (no terminal to ask on and no
      --passphrase-file), or a new one empty or typed differently twice;
      nothing was changed
+  5  failforward's installed files are not its own: another package also
+     provides 'tui' or 'screens', or one of its files is missing or changed
+     (reinstall it in its own environment, e.g. pipx install .)
   130  interrupted (ctrl+c)
   141  standard output was closed early (e.g. piped into 'head'): the command
        stops quietly, as any tool stopped by a closed pipe (128 + SIGPIPE)

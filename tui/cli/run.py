@@ -60,7 +60,8 @@ def run_app(args: argparse.Namespace) -> int:
         error(f"--encrypt is for a new journal: the one in {folder} is not encrypted ('failforward encrypt' does it)")
         return EXIT_CONTENT
 
-    from tui.app import WorkbookApp, open_journal
+    from tui.app import WorkbookApp
+    from tui.opening import open_journal
 
     try:
         opened = open_journal(

@@ -1,0 +1,167 @@
+"""Load and validate the guide: one Markdown file per chapter.
+
+A chapter file is YAML front matter (the chapter and its form) followed by the
+guide text in Markdown; see docs/CONTENT.md. Every problem is reported as a
+:class:`ContentError` naming the file, the field and the problem, in one line.
+
+One concern a module, every name re-exported here:
+
+* :mod:`tui.content.model`: the values (Chapter, Field, FieldRef, Notice) and the errors.
+* :mod:`tui.content.frontmatter`: a file's front matter, and the typed values read from it.
+* :mod:`tui.content.chapters`: a chapter file checked field by field.
+* :mod:`tui.content.notices`: notice files (``_name.md``) and the chapters' ``include`` lines.
+* :mod:`tui.content.promises`: the warnings of ``check-content`` (promises the text does not keep).
+* here: the content folders loaded together, later folders replacing earlier chapters by id,
+  references between chapters checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.content.chapters import CHAPTER_KEYS, FIELD_KEYS, HELP_MAX, chapter_files, load_file, parse_chapter
+from tui.content.frontmatter import read_file, split_front_matter
+from tui.content.model import (
+    FIELD_KINDS,
+    SETBACK_KINDS,
+    SETBACK_LINKS,
+    Chapter,
+    ContentError,
+    ContentWarning,
+    Field,
+    FieldRef,
+    Notice,
+)
+from tui.content.notices import NOTICE_KEYS, load_notice, notice_files, parse_notice, plain_notice
+from tui.content.promises import EARLIER_PHRASES, LATER_VERBS, promise_warnings
+
+__all__ = [
+    "CHAPTER_KEYS",
+    "EARLIER_PHRASES",
+    "FIELD_KEYS",
+    "FIELD_KINDS",
+    "HELP_MAX",
+    "LATER_VERBS",
+    "NOTICE_KEYS",
+    "SETBACK_KINDS",
+    "SETBACK_LINKS",
+    "Chapter",
+    "ContentError",
+    "ContentWarning",
+    "Field",
+    "FieldRef",
+    "LoadResult",
+    "Notice",
+    "chapter_files",
+    "load_chapters",
+    "load_file",
+    "load_folders",
+    "load_notice",
+    "notice_files",
+    "parse_chapter",
+    "parse_notice",
+    "plain_notice",
+    "split_front_matter",
+]
+
+
+@dataclass
+class LoadResult:
+    chapters: list[Chapter]
+    errors: list[ContentError]
+    files: int
+    notices: dict[str, Notice] = field(default_factory=dict)
+    _warnings: list[ContentWarning] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def warnings(self) -> list[ContentWarning]:
+        """Promises the chapters' text makes that their front matter does not keep.
+
+        Worked out on first use: the app never asks, ``check-content`` does.
+        """
+        if self._warnings is None:
+            self._warnings = promise_warnings(self.chapters)
+        return self._warnings
+
+
+def load_folders(folders: Iterable[Path]) -> LoadResult:
+    """Every chapter of the folders, later folders replacing earlier ones by id.
+
+    Returns the valid chapters and every error found (one per bad file, plus
+    references to chapters or fields that do not exist), the warnings (text that
+    promises answers the front matter does not link), and the notices by name.
+    """
+    folders = [f for f in folders if f.is_dir()]
+    by_id: dict[str, Chapter] = {}
+    errors: list[ContentError] = []
+    notices: dict[str, Notice] = {}
+    for folder in folders:
+        for path in notice_files(folder):
+            try:
+                notice = parse_notice(read_file(path), path)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            notices[notice.name] = notice
+    files = 0
+    for folder in folders:
+        seen_here: dict[str, Path] = {}
+        for path in chapter_files(folder):
+            files += 1
+            try:
+                chapter = load_file(path, notices)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            if chapter.id in seen_here:
+                errors.append(
+                    ContentError(
+                        path,
+                        f"chapter id {chapter.id!r} is also used by {seen_here[chapter.id].name}",
+                    )
+                )
+                continue
+            seen_here[chapter.id] = path
+            by_id[chapter.id] = chapter
+    linked: dict[str, Chapter] = {}
+    for chapter in by_id.values():
+        refs: list[tuple[str, str | None, FieldRef]] = [("builds_on", None, r) for r in chapter.builds_on]
+        refs += [("suggest_from", f.id, r) for f in chapter.fields for r in f.suggest_from]
+        for key, fid, ref in refs:
+            target = by_id.get(ref.chapter)
+            if target is None or target.field(ref.field) is None:
+                what = "chapter" if target is None else "field"
+                errors.append(
+                    ContentError(
+                        chapter.path,
+                        f"'{key}' names a {what} that does not exist: {ref}",
+                        fid,
+                    )
+                )
+        for f in chapter.fields:
+            if f.setback is None:
+                continue
+            other = linked.setdefault(f.setback, chapter)
+            if other is not chapter:
+                errors.append(
+                    ContentError(
+                        chapter.path,
+                        f"'setback: {f.setback}' is also used in {other.path.name}: only one chapter may link it",
+                        f.id,
+                    )
+                )
+    chapters = sorted(by_id.values(), key=lambda c: (c.order, c.id))
+    return LoadResult(chapters, errors, files, notices)
+
+
+def load_chapters(folders: Iterable[Path]) -> list[Chapter]:
+    """The chapters of the folders; raises the first :class:`ContentError` found."""
+    folders = list(folders)
+    result = load_folders(folders)
+    if result.errors:
+        raise result.errors[0]
+    if not result.chapters:
+        raise ContentError(", ".join(str(f) for f in folders), "no chapter files (*.md) found")
+    return result.chapters

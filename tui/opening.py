@@ -1,0 +1,83 @@
+"""A journal still to be opened: what the app asks before it shows one.
+
+:func:`open_journal` opens the journal in a folder, or, when something has to
+be asked first (an encrypted journal's passphrase, or on a first start whether
+the journal is to be encrypted), returns an :class:`Opening` that the app's
+unlock and first-start screens (screens/unlock.py) call once they have the
+answer. While it asks, the journal's lock is not held (it is taken only long
+enough to learn that the journal is encrypted and not in use) and nothing in
+the folder changes: a wrong passphrase changes nothing. Nothing here imports
+Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from tui.content import Chapter
+from tui.workbook import PassphraseNeeded, Workbook
+
+__all__ = ["Clock", "Opening", "open_journal"]
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A journal the app opens once it has asked: "unlock" (its passphrase), "choose" (a first start) or "new".
+
+    "new" starts an encrypted journal straight away (``failforward --encrypt``).
+    """
+
+    folder: Path
+    chapters: Sequence[Chapter]
+    mode: Literal["unlock", "choose", "new"]
+    clock: Clock | None = None
+
+    def _clock(self) -> tuple[Clock, ...]:
+        return (self.clock,) if self.clock else ()
+
+    def unlock(self, passphrase: str) -> Workbook:
+        """The encrypted journal, opened with ``passphrase``; raises WrongPassphrase (nothing changed), StoreError."""
+        return Workbook.open(self.folder, self.chapters, *self._clock(), passphrase=lambda: passphrase)
+
+    def start_plain(self) -> Workbook:
+        """A first start's plain journal; raises StoreError."""
+        return Workbook.open(self.folder, self.chapters, *self._clock())
+
+    def start_encrypted(self, passphrase: str) -> Workbook:
+        """A first start's journal, encrypted with ``passphrase`` from its first byte; raises StoreError."""
+        return Workbook.create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
+
+
+def open_journal(
+    folder: Path,
+    chapters: Sequence[Chapter],
+    clock: Clock | None = None,
+    *,
+    passphrase: Callable[[], str] | None = None,
+    first_start: bool = False,
+    encrypt: bool = False,
+) -> Workbook | Opening:
+    """The journal in ``folder`` opened, or what the app must ask first to open it.
+
+    Without ``passphrase``, an encrypted journal is an :class:`Opening` to
+    unlock (found out before anything is read or changed: the lock is taken
+    and let go again). With ``first_start`` a folder without a journal is an
+    Opening to choose plain or encrypted; with ``encrypt``, to make it
+    encrypted (the folder is made, and checked to be writable, first).
+    Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
+    """
+    if (first_start or encrypt) and not Workbook.has_journal(folder):
+        Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
+        return Opening(folder, chapters, "new" if encrypt else "choose", clock)
+    try:
+        return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
+    except PassphraseNeeded:
+        if passphrase is not None:
+            raise
+        return Opening(folder, chapters, "unlock", clock)
