@@ -20,42 +20,20 @@ from tui.locations import BACKUP_DIR, LOG_FILE
 from tui.store.crypto import is_encrypted
 from tui.store.errors import PassphraseNeeded
 
-_SORTED = orjson.OPT_SORT_KEYS
-
-
-def _record_order(key: str) -> tuple[int, int, str]:
-    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+_LAYOUT = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """The journal as bytes on disk: the same journal always gives the same bytes, one record a line.
+    """The journal as bytes on disk: the same journal always gives the same bytes.
 
-    Tables in name order, records in number order, keys sorted, and a final
-    newline, so that git or diff shows a change to one answer as the one line
-    of its record (and the line naming this file's version, ``_base``)::
-
-        {
-        "_base": {"1": {"token": "..."}},
-        "reflections": {
-        "1": {"answers": {...}, "chapter_id": "deconstruct", ...},
-        "2": {...}
-        },
-        ...
-        }
+    Pretty-printed (two spaces), every object's keys sorted (tables, record
+    numbers as text, fields), a final newline: git or diff shows a change to
+    one answer as the line of that answer (and of ``changed``, and the line
+    of ``_base``, which names the file's version for the log of saves).
+    About twice the time of compact JSON (40 ms at 10,000 reflections), paid
+    only when the file is written whole, never on an ordinary save.
     """
-    parts = []
-    for name in sorted(data):
-        table = data[name]
-        key = orjson.dumps(name)
-        if not isinstance(table, dict) or not table:
-            parts.append(key + b": " + orjson.dumps(table, option=_SORTED))
-            continue
-        lines = [
-            orjson.dumps(str(k)) + b": " + orjson.dumps(table[k], option=_SORTED)
-            for k in sorted(table, key=_record_order)
-        ]
-        parts.append(key + b": {\n" + b",\n".join(lines) + b"\n}")
-    return b"{\n" + b",\n".join(parts) + b"\n}\n" if parts else b"{}\n"
+    return orjson.dumps(data, option=_LAYOUT) + b"\n"
 
 
 def decode(raw: bytes) -> dict[str, Any]:
