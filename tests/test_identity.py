@@ -9,9 +9,13 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
 
 from tui.store import SCHEMA_VERSION, Store, encode, upgrade
 from tui.store.identity import device_id, merge_journals, stable_uid
+from tui.store.merge import merge
+
+from .test_merge import three_states
 
 # A journal as schema 1 wrote it: numbers only, children naming their setback by number.
 OLD: dict[str, Any] = {
@@ -173,3 +177,73 @@ def test_the_file_is_the_same_bytes_for_the_same_journal_and_one_answer_is_one_l
 def test_a_uid_given_twice_by_hand_keeps_both_records_in_a_merge(hand_edited: dict[str, Any]) -> None:
     result = merge_journals({}, hand_edited, {})
     assert sorted(doc["title"] for doc in result.data["setbacks"].values()) == ["a", "b"]
+
+
+# -- the merge on uids is the record merge, whatever the numbers ------------------------
+
+
+def numbered(data: dict[str, Any], start: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """A journal keyed by uid as each copy numbers it: the records it shares with ``start`` keep their numbers,
+    its own continue from the highest (so two sides number their new records alike), setback_id a number."""
+    numbers: dict[str, dict[str, int]] = {}
+    for table, docs in data.items():
+        if table == "meta":
+            continue
+        known = dict((start or {}).get(table, {}))
+        mine = {uid: known[uid] for uid in docs if uid in known}
+        nxt = max(mine.values(), default=max(known.values(), default=0)) + 1
+        for uid in sorted(docs):
+            if uid not in mine:
+                mine[uid] = nxt
+                nxt += 1
+        numbers[table] = mine
+    out: dict[str, Any] = {"meta": copy.deepcopy(data["meta"])}
+    for table, docs in data.items():
+        if table == "meta":
+            continue
+        out[table] = {}
+        for uid, rec in docs.items():
+            rec = {**copy.deepcopy(rec), "uid": uid}
+            if "setback_id" in rec and rec["setback_id"] in numbers.get("setbacks", {}):
+                rec["setback_id"] = numbers["setbacks"][rec["setback_id"]]
+            out[table][str(numbers[table][uid])] = rec
+    out["_numbers"] = numbers  # type: ignore[assignment]
+    return out
+
+
+def by_uid(data: dict[str, Any]) -> dict[str, Any]:
+    """A merged journal read back by uid (its numbers and setback_id numbers taken away)."""
+    parents = {number: rec["uid"] for number, rec in data.get("setbacks", {}).items()}
+    out: dict[str, Any] = {"meta": data["meta"]}
+    for table, docs in data.items():
+        if table == "meta":
+            continue
+        out[table] = {}
+        for rec in docs.values():
+            rec = dict(rec)
+            uid = rec.pop("uid")
+            if table != "conflicts" and isinstance(rec.get("setback_id"), int):
+                rec["setback_id"] = parents[str(rec["setback_id"])]
+            out[table][uid] = rec
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(three_states())
+def test_the_merge_on_uids_is_the_record_merge_however_each_copy_numbered_its_records(
+    states: tuple[dict[str, Any], ...],
+) -> None:
+    base, ours, theirs = states
+    nb = numbered(base)
+    shared = nb.pop("_numbers")
+    no, nt = numbered(ours, shared), numbered(theirs, shared)
+    no.pop("_numbers")
+    nt.pop("_numbers")
+    expected = merge(base, ours, theirs, found="then").data
+    got = merge_journals(nb, no, nt, found="then").data
+    assert by_uid(got) == expected  # every record and answer, each under its own setback
+    for table, docs in got.items():
+        assert all(number.isdigit() for number in docs), table
+    ours_numbers = {rec["uid"]: number for number, rec in no.get("setbacks", {}).items()}
+    for number, rec in got.get("setbacks", {}).items():
+        assert ours_numbers.get(rec["uid"], number) == number  # what ours had keeps its number

@@ -219,9 +219,11 @@ def merge_journals(base: Journal, ours: Journal, theirs: Journal, *, found: str 
     ko, no = _keyed(ours)
     kt, nt = _keyed(theirs)
     result = merge(kb, ko, kt, found=found)
-    notes = result.data.get(CONFLICTS)
-    if notes:
-        for uid, note in notes.items():
-            note.setdefault(UID, uid)
+    for table, docs in result.data.items():
+        if table == META:
+            continue
+        for uid, rec in docs.items():
+            if rec.get(UID) != uid:  # a conflict note, or two records folded into one: its key is its uid
+                docs[uid] = {**rec, UID: uid}
     result.data = _numbered(result.data, no, nt, nb)
     return result

@@ -63,6 +63,7 @@ EARLIEST: Final = frozenset({"created"})
 HIGHEST: Final = frozenset({"revision"})
 DEVICE: Final = "device"
 CHANGED: Final = "changed"
+IDENTITY: Final = "uid"  # a record's uid: the key it is merged under, never a conflict
 
 NOUNS: Final = {
     "setbacks": ("setback", "setbacks"),
@@ -247,7 +248,9 @@ class _Merger:
                 merged = self.answers(table, rid, bv if _answers(bv) else {}, ov, tv, o, t)
             else:
                 merged, clash = self.value(bv, ov, tv)
-                if clash and (key in LATEST or key in EARLIEST or key in HIGHEST or key == DEVICE):
+                if clash and key == IDENTITY:  # two records folded into one: the caller says which uid it keeps
+                    pass
+                elif clash and (key in LATEST or key in EARLIEST or key in HIGHEST or key == DEVICE):
                     merged = self.stamp(key, ov, tv, o, t)
                 elif clash and table != CONFLICTS:  # two notes of one disagreement: one is enough
                     self.note(table, rid, key, None, ov, tv, o, t)
