@@ -40,8 +40,8 @@ check: $(STAMP) ## Lint, format check, type-check and the layer contracts (ruff,
 	$(BIN)/lint-imports
 
 .PHONY: bench
-bench: $(STAMP) ## Run the benchmarks and rewrite docs/PERFORMANCE.md
-	$(BIN)/python bench/run.py
+bench: $(STAMP) ## Run the benchmarks and rewrite docs/PERFORMANCE.md (BENCH_ARGS="--only longline" runs one part)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 .PHONY: format
 format: $(STAMP) ## Format the code (ruff)

@@ -8,6 +8,7 @@ measurement's memory and caches never colour the next.
     python bench/inproc.py store    'SPEC'   durable save and draft (fsync), search over answers (sealed too)
     python bench/inproc.py typing   'SPEC'   the real app: the longest event-loop stall while typing, drafting, saving
     python bench/inproc.py kdf      'SPEC'   an encrypted journal's key made from its passphrase, alone
+    python bench/inproc.py longline 'SPEC'   the real app: one very long line typed key by key (bench/longline.py)
     python bench/inproc.py profile  'SPEC'   cProfile of one of the above, stats written to a file
 """
 
@@ -433,10 +434,13 @@ def profile(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+    from longline import measure_longline
+
     runners: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
         "guide": measure_guide,
         "switch": measure_switch,
         "typing": measure_typing,
+        "longline": measure_longline,
     }
     if kind in runners:
         return asyncio.run(runners[kind](spec))

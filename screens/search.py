@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
-from screens.widgets.fields import SafeInput
+from screens.widgets.entry import SafeInput
 from tui.cells import ELLIPSIS, crop, head, one_line, tail, width
 from tui.workbook import SearchHit
 

@@ -90,6 +90,18 @@ def flavour(request: pytest.FixtureRequest) -> Flavour:
     return Flavour(request.param)
 
 
+def prose(length: int, seed: int = 0) -> str:
+    """``length`` characters of words and spaces, the same for the same seed: one long line of an answer."""
+    import random
+
+    words = ["we", "lost", "the", "bid", "because", "I", "never", "asked", "about", "the", "budget", "early", "enough"]
+    rng = random.Random(seed or length)
+    text = ""
+    while len(text) < length:
+        text += rng.choice(words) + " "
+    return text[:length]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real data, config or state dirs."""

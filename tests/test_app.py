@@ -344,3 +344,35 @@ async def test_full_garbage_collections_wait_for_a_pause_in_typing(data_dir: Pat
         assert gc.get_count()[2] == 0
         assert not app.collect_when_idle()  # nothing due any more
     assert gc.get_threshold() == before  # given back when the app ends
+
+
+async def test_memory_grown_past_the_cap_is_collected_even_while_typing(data_dir: Path) -> None:
+    """Typing without a pause must not grow memory without end: a full collection runs once enough is in use."""
+    import gc
+    import sys
+    import time
+
+    from tui.app import FULL_GC_GROWTH
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_setback_and_open_first_chapter(pilot, "Long answer")
+        await pilot.press(*"typing")
+        app.last_input = time.monotonic()  # the keyboard is busy
+        gc.collect()  # any full collection is the new starting point
+        assert abs(app._blocks_after_gc - sys.getallocatedblocks()) < 1000
+        assert not app.collect_when_idle()  # busy, nothing due, no growth: wait
+        garbage = []
+        for _ in range(FULL_GC_GROWTH):
+            cycle: list[object] = []
+            cycle.append(cycle)  # garbage only a full collection frees, as Textual's cached lines are
+            garbage.append(cycle)
+        gc.collect(1)  # they survive two younger collections: now only a full one can free them
+        del garbage, cycle
+        grown = sys.getallocatedblocks()
+        app.last_input = time.monotonic()
+        assert app.collect_when_idle()  # grown past the cap: collected though keys keep coming
+        assert grown - sys.getallocatedblocks() >= FULL_GC_GROWTH  # the garbage is gone
+        assert not app.collect_when_idle()
+        await pilot.press("ctrl+q")
+    assert app._note_full_collection not in gc.callbacks  # given back when the app ends

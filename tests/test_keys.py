@@ -31,8 +31,9 @@ from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 from screens.chapter import ChapterScreen
 from screens.help import help_rows
 from screens.home import HomeScreen
-from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, SafeTextArea, ScaleInput
+from screens.widgets.fields import ChecklistField, ChoiceList, MultiList, ScaleInput
 from screens.widgets.guide import GuideView
+from screens.widgets.textarea import SafeTextArea
 from tui.app import WorkbookApp
 
 from .conftest import ROOT

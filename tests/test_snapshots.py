@@ -16,6 +16,7 @@ import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 import tui.app
+from screens.chapter import ChapterScreen
 from screens.home import HomeScreen
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH
 from tui.app import WorkbookApp
@@ -54,7 +55,17 @@ async def still(pilot) -> None:  # type: ignore[no-untyped-def]
     for widget in pilot.app.screen.query("Input, TextArea"):
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
+        if isinstance(widget, TextArea):
+            # A line drawn while the blink had hidden the cursor stays cached under the key of a
+            # cursor that does not blink: draw every line again, cursor shown as focus decides.
+            widget._line_cache.clear()
+            widget.refresh()
     await pilot.wait_for_scheduled_animations()
+    # A draft is written 0.8 s after the last key, and the bar then says "unsaved changes": write it now,
+    # so the picture does not depend on how long the typing took.
+    write_draft = getattr(pilot.app.screen, "write_draft", None)
+    if callable(write_draft):
+        write_draft()
     # Work scheduled after a refresh (the guide's sections below the first screen, focus brought into
     # view) can take several frames on a busy machine: wait until two pictures in a row are the same.
     before = None
@@ -79,8 +90,14 @@ def select_setback(pilot, title: str) -> int:  # type: ignore[no-untyped-def]
 
 
 async def open_chapter(pilot, title: str, chapter: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a chapter and wait until it is on screen with its first field focused (a busy machine takes frames)."""
     pilot.app.open_chapter(select_setback(pilot, title), chapter)
-    await pilot.pause()
+    for _ in range(200):
+        await pilot.pause()
+        screen = pilot.app.screen
+        if isinstance(screen, ChapterScreen) and screen.is_mounted and screen.focused is not None:
+            return
+    raise AssertionError(f"chapter {chapter!r} did not open with a field focused")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)

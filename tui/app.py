@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from tui.content import Chapter, load_chapters
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
 FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
+FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
 
 
 Clock = Callable[[], dt.datetime]
@@ -130,6 +132,7 @@ class WorkbookApp(App[None]):
         self.remember_theme = remember_theme
         self.last_input = time.monotonic()
         self._gc_threshold: tuple[int, int, int] | None = None
+        self._blocks_after_gc = sys.getallocatedblocks()
         if remember_theme:
             from tui.settings import load_settings
 
@@ -143,6 +146,23 @@ class WorkbookApp(App[None]):
         if self._workbook is None:
             raise RuntimeError("the journal is not open yet")
         return self._workbook
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, with pastes read as text in a Linux or macOS terminal.
+
+        Textual's own parser replays an ESC inside a bracketed paste as key
+        presses (tui/terminal.py says why and what upstream would need). A
+        driver named in TEXTUAL_DRIVER, and the headless driver of tests, stay.
+        """
+        driver = super().get_driver_class()
+        if sys.platform != "win32" and not os.environ.get("TEXTUAL_DRIVER"):
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:
+                from tui.terminal import PasteSafeDriver
+
+                return PasteSafeDriver
+        return driver
 
     @property
     def journal_open(self) -> bool:
@@ -310,18 +330,33 @@ class WorkbookApp(App[None]):
         visible stall when it lands mid-word. Python's own trigger is turned
         off while the app runs; a timer runs the collection once the keyboard
         has been idle a moment and enough has changed to make it worth it.
+
+        Typing without a pause must not grow memory without end either:
+        Textual's rendered lines keep themselves in their own caches, so
+        every key leaves a little garbage that only a full collection frees
+        (a 20,000-key answer typed in one go grew the process by hundreds of
+        MB). So a collection also runs, keys or not, once the memory in use
+        has grown by ``FULL_GC_GROWTH`` blocks since the last one.
         """
         self._gc_threshold = gc.get_threshold()
         young, middle, _ = self._gc_threshold
         gc.set_threshold(young, middle, 1 << 30)
+        self._blocks_after_gc = sys.getallocatedblocks()
+        gc.callbacks.append(self._note_full_collection)
         self.set_interval(0.5, self.collect_when_idle, name="idle garbage collection")
+
+    def _note_full_collection(self, phase: str, info: dict[str, int]) -> None:
+        """Memory grows from what is in use after the last full collection, whoever ran it."""
+        if phase == "stop" and info.get("generation") == 2:
+            self._blocks_after_gc = sys.getallocatedblocks()
 
     def collect_when_idle(self) -> bool:
         """Run a full collection if one is due and the keyboard is idle; True if it ran."""
         due = gc.get_count()[2]
         idle = time.monotonic() - self.last_input >= IDLE_BEFORE_FULL_GC
-        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE:
-            gc.collect()
+        grown = sys.getallocatedblocks() - self._blocks_after_gc >= FULL_GC_GROWTH
+        if (due >= FULL_GC_DUE and idle) or due >= FULL_GC_OVERDUE or grown:
+            gc.collect()  # _note_full_collection takes the new measure
             return True
         return False
 
@@ -729,6 +764,8 @@ class WorkbookApp(App[None]):
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
+        if self._note_full_collection in gc.callbacks:
+            gc.callbacks.remove(self._note_full_collection)
         with contextlib.suppress(Exception):
             self.keep_lost_journal()
         if self._workbook is not None:

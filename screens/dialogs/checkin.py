@@ -19,7 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from screens.base import WorkbookModal
-from screens.widgets.fields import FieldChanged, SafeInput, ScaleInput
+from screens.widgets.entry import SafeInput
+from screens.widgets.fields import FieldChanged, ScaleInput
 from tui.route import distressing_rating
 from tui.workbook import SaveError
 

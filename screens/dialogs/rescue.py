@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Label
 
 from screens.base import WorkbookModal
-from screens.widgets.fields import SafeInput
+from screens.widgets.entry import SafeInput
 from tui.workbook import StoreError
 
 

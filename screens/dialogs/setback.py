@@ -26,7 +26,9 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookModal
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.fields import FieldChanged, SafeInput, SafeTextArea, ScaleInput
+from screens.widgets.entry import SafeInput
+from screens.widgets.fields import FieldChanged, ScaleInput
+from screens.widgets.textarea import SafeTextArea
 from tui.records import InvalidSetback, Setback, SetbackFields, check_setback
 from tui.route import distressing_rating
 from tui.workbook import SaveError

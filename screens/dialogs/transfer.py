@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Footer, Label, ProgressBar
 
 from screens.base import WorkbookModal
-from screens.widgets.fields import SafeInput
+from screens.widgets.entry import SafeInput
 from tui.export import ExportError, export_json, export_markdown, import_json
 from tui.export.notes import export_notes
 from tui.output import OutputError, write_file, write_folder

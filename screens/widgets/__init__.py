@@ -1,1 +1,1 @@
-"""Widgets the screens share: the form fields, the guide view and its Markdown renderer."""
+"""Widgets the screens share: the form fields, text entry and the long-answer text area, the guide and its renderer."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,41 +21,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from screens.widgets.entry import SafeInput
+from screens.widgets.textarea import SafeTextArea
 from tui.content import Field
-from tui.sanitize import clean_text, clean_value
+from tui.sanitize import clean_value
 from tui.workbook import new_item_id, parse_date
 
 
 class FieldChanged(Message):
     """Something in the form changed: time to write a draft."""
-
-
-class SafeInput(Input):
-    """An Input that drops terminal control sequences from pasted text.
-
-    Textual calls the ``_on_paste`` of every class in the MRO, subclass first:
-    cleaning the event here is enough for Input's own handler to insert it.
-    """
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.text = clean_text(event.text)
-
-
-class SafeTextArea(TextArea):
-    """A TextArea that drops terminal control sequences from pasted text (see SafeInput).
-
-    ctrl+e opens the text in ``$VISUAL`` / ``$EDITOR`` (:mod:`screens.widgets.editor`).
-    """
-
-    BINDINGS = [Binding("ctrl+e", "external_editor", "Editor", tooltip="write this answer in $VISUAL or $EDITOR")]
-
-    def action_external_editor(self) -> None:
-        from screens.widgets.editor import edit_in_editor
-
-        edit_in_editor(self)
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.text = clean_text(event.text)
 
 
 class ScaleInput(Widget, can_focus=True):

@@ -10,7 +10,6 @@ rather than opened.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +26,6 @@ _blocks = MarkdownIt("commonmark").disable("inline")
 HEADING_STYLES = {1: "bold underline", 2: "bold underline", 3: "bold", 4: "bold italic"}
 _INLINE_STYLES = {"strong_open": "bold", "em_open": "italic", "s_open": "strike"}
 _INLINE_CLOSE = frozenset(("strong_close", "em_close", "s_close"))
-# Characters clean_text removes or rewrites: a chunk without any is already clean.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _clean(chunk: str) -> str:
-    return clean_text(chunk) if _UNSAFE.search(chunk) else chunk
 
 
 def _join_text(tokens: list[Token]) -> list[Token]:
@@ -155,7 +148,7 @@ class _Renderer:
         out = self.out
         if self.style:
             style = f"{self.style} {style}" if style else self.style
-        for i, part in enumerate(_clean(chunk).split("\n")):
+        for i, part in enumerate(clean_text(chunk).split("\n")):
             if i:
                 out.append("\n")
                 self.at_line_start = True

@@ -145,6 +145,13 @@ class Tmux:
         except (OSError, ValueError):
             return None
 
+    def app_pid(self) -> int:
+        """The process id of the program the pane's shell started."""
+        shell = self.run("display-message", "-p", "-t", "e2e", "#{pane_pid}").stdout.strip()
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        assert children, f"the pane's shell ({shell}) has started nothing"
+        return int(children[0])
+
     def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
         """Wait until every one of ``texts`` is on the screen; returns that screen."""
         shown = ""
@@ -195,6 +202,13 @@ class Tmux:
     def raw(self, data: bytes) -> None:
         """Exact bytes, as a terminal would send them."""
         self.run("send-keys", "-t", "e2e", "-H", *(f"{b:02x}" for b in data))
+
+    def paste(self, data: bytes) -> None:
+        """Paste exact bytes as a terminal does: bracketed (tmux paste-buffer -p), line feeds sent as CR."""
+        buffer = self.config.with_name("paste-buffer")
+        buffer.write_bytes(data)
+        self.run("load-buffer", "-b", "e2e-paste", str(buffer))
+        self.run("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "e2e")
 
     def resize(self, cols: int, rows: int) -> None:
         self.run("resize-window", "-t", "e2e", "-x", str(cols), "-y", str(rows))
