@@ -172,11 +172,16 @@ def test_the_file_is_the_same_bytes_for_the_same_journal_and_one_answer_is_one_l
 
 
 @pytest.mark.parametrize(
-    "hand_edited", [{"setbacks": {"1": {"title": "a", "uid": "x"}, "2": {"title": "b", "uid": "x"}}}]
+    "hand_edited",
+    [
+        {"setbacks": {"1": {"title": "a", "uid": "x"}, "2": {"title": "b", "uid": "x"}}},
+        {"conflicts": {"5": {"title": "a", "uid": "6"}, "6": {"title": "b", "uid": "6"}}},
+    ],
 )
 def test_a_uid_given_twice_by_hand_keeps_both_records_in_a_merge(hand_edited: dict[str, Any]) -> None:
     result = merge_journals({}, hand_edited, {})
-    assert sorted(doc["title"] for doc in result.data["setbacks"].values()) == ["a", "b"]
+    (table,) = hand_edited
+    assert sorted(doc["title"] for doc in result.data[table].values()) == ["a", "b"]
 
 
 # -- the merge on uids is the record merge, whatever the numbers ------------------------

@@ -159,7 +159,7 @@ def _keyed(data: Journal) -> tuple[Journal, dict[str, dict[str, str]]]:
         for old, rec in docs.items():
             uid = uid_of(table, old, rec)
             while uid in keyed:  # the same uid twice in one copy (hand-edited): both kept
-                uid = stable_uid(table, old, {"created": uid})
+                uid = str(uuid.uuid5(NAMESPACE, f"{table}\x00{old}\x00{uid}"))
             rec = {**rec, UID: uid}
             parent = rec.get(PARENT_KEY)
             if table in LINKED and not isinstance(parent, (bool, dict, list)) and str(parent) in parents:
