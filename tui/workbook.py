@@ -860,8 +860,11 @@ class Workbook:
             return cached[1]
         texts = []
         rows = self.store.pluck(REFLECTIONS, "setback_id", "chapter_id", "answers", "updated")
+        ranks = {c.id: {f.id: n for n, f in enumerate(c.fields)} for c in self.chapters}
         for setback_id, chapter_id, answers, updated in rows:
-            for field_id, value in (answers or {}).items():
+            # In the order the chapter asks them (the file keeps answers sorted by field id).
+            rank = ranks.get(chapter_id, {})
+            for field_id, value in sorted((answers or {}).items(), key=lambda kv: rank.get(kv[0], len(rank))):
                 text = value if isinstance(value, str) else format_value(None, value)
                 if text:
                     texts.append((setback_id, chapter_id, field_id, text, "" if updated is None else updated))
