@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, TextArea
 
 from screens.chapter import ChapterScreen
+from screens.widgets.entry import one_line
 from tui.app import WorkbookApp
 from tui.sanitize import clean_text
 from tui.terminal import END, START, PasteParser
@@ -100,3 +102,27 @@ async def test_typed_and_pasted_text_follow_one_rule(data_dir: Path, field_id: s
         assert "\u200f" in typed and "\u200d" in typed and "\u00a0" in typed and "שלום" in typed
         assert not any(c in typed for c in "\u202e\u202c\u2066\u2069")
         await pilot.press("ctrl+q")
+
+
+async def test_lines_pasted_into_a_one_line_answer_are_joined_not_dropped(data_dir: Path) -> None:
+    """Textual's Input keeps only a paste's first line: every line is kept here, joined with spaces."""
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        title = app.screen.query_one("#title", Input)
+        app.post_message(events.Paste("\nTurned down\r\n  for the staff role \n\nafter the panel\n"))
+        await pilot.pause()
+        assert title.value == "Turned down for the staff role after the panel"
+        assert any("lines were joined" in n.message for n in app._notifications)
+        title.value = ""
+        app.post_message(events.Paste("  one line, kept exactly "))
+        await pilot.pause()
+        assert title.value == "  one line, kept exactly "
+
+
+def test_one_line_joins_lines_and_keeps_a_single_line_exactly() -> None:
+    assert one_line("a\nb") == "a b"
+    assert one_line("  a  ") == "  a  "
+    assert one_line("\n\n") == ""
+    assert one_line("x\r\ny\rz") == "x y z"

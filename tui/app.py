@@ -33,6 +33,7 @@ from textual.screen import Screen
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
+from tui.typeahead import KeysInOrder
 from tui.workbook import PassphraseNeeded, SaveError, Workbook
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def open_journal(
         return Opening(folder, chapters, "unlock", clock)
 
 
-class WorkbookApp(App[None]):
+class WorkbookApp(KeysInOrder, App[None]):
     """A guide beside a reflection form, with everything saved as you type."""
 
     CSS_PATH = "app.tcss"

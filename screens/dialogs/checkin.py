@@ -15,20 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
-from screens.base import WorkbookModal
+from screens.dialogs.drafting import DraftingDialog
 from screens.widgets.entry import SafeInput
 from screens.widgets.fields import FieldChanged, ScaleInput
 from tui.route import distressing_rating
 from tui.workbook import SaveError
 
-DRAFT_DELAY = 0.8
 FORM = "check-in"
 
 
-class CheckInDialog(WorkbookModal[int | None]):
+class CheckInDialog(DraftingDialog[int | None]):
     """Rate a setback now (0-10); dismisses with the rating recorded, or None."""
 
     BINDINGS = [
@@ -41,8 +39,14 @@ class CheckInDialog(WorkbookModal[int | None]):
         super().__init__(classes="dialog-screen")
         self.setback_id = setback_id
         self.setback_title = title
-        self._timer: Timer | None = None
-        self._dirty = False
+
+    @property
+    def form(self) -> str:
+        return FORM
+
+    @property
+    def draft_key(self) -> int | None:
+        return self.setback_id
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", can_focus=False):
@@ -68,34 +72,14 @@ class CheckInDialog(WorkbookModal[int | None]):
     def typed(self) -> dict[str, Any]:
         return {"rating": self.query_one("#rating", ScaleInput).value, "note": self.query_one("#note", Input).value}
 
+    def untouched(self) -> bool:
+        typed = self.typed()
+        return typed["rating"] is None and not typed["note"].strip()
+
     @on(FieldChanged)
     @on(Input.Changed)
     def _changed(self) -> None:
-        # Widgets also report the values just loaded: write_draft compares with what was there.
-        self._dirty = True
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self.write_draft)
-
-    def write_draft(self) -> bool:
-        """Keep what is chosen and typed (on a pause, on leaving, quitting, hanging up)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if not self._dirty or not self.is_attached:
-            return True
-        self._dirty = False
-        typed = self.typed()
-        try:
-            if typed["rating"] is None and not typed["note"].strip():
-                self.workbook.discard_form_draft(FORM, self.setback_id)
-            else:
-                self.workbook.save_form_draft(FORM, self.setback_id, typed)
-        except SaveError as exc:
-            self._dirty = True
-            self.host.save_failed(exc, title="Draft not saved")
-            return False
-        return True
+        self.changed()
 
     @on(Input.Submitted, "#note")
     def action_save(self) -> None:
@@ -115,11 +99,8 @@ class CheckInDialog(WorkbookModal[int | None]):
             self.write_draft()
             self.host.save_failed(exc, title="Check-in not saved")
             return
-        if self._timer is not None:
-            self._timer.stop()
-        self._dirty = False
-        with contextlib.suppress(SaveError):
-            self.workbook.discard_form_draft(FORM, self.setback_id)
+        with contextlib.suppress(SaveError):  # the check-in is saved; a draft left behind can be cancelled
+            self.forget_draft()
         self.host.rating_saved(distressing_rating(typed["rating"]))
         self.dismiss(typed["rating"])
 

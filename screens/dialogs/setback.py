@@ -20,12 +20,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from screens.base import WorkbookModal
 from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.drafting import DraftingDialog
 from screens.widgets.entry import SafeInput
 from screens.widgets.fields import FieldChanged, ScaleInput
 from screens.widgets.textarea import SafeTextArea
@@ -33,7 +32,6 @@ from tui.records import InvalidSetback, Setback, SetbackFields, check_setback
 from tui.route import distressing_rating
 from tui.workbook import SaveError
 
-DRAFT_DELAY = 0.8  # seconds after the last key before what is typed is kept as a draft
 NEW = "new-setback"
 EDIT = "edit-setback"
 
@@ -59,7 +57,7 @@ class KindList(OptionList):
         self.highlighted = self.kinds.index(kind) if kind in self.kinds else len(self.kinds) - 1
 
 
-class SetbackDialog(WorkbookModal[Setback | None]):
+class SetbackDialog(DraftingDialog[Setback | None]):
     """A form for a setback that saves it; dismisses with the saved setback, or None."""
 
     BINDINGS = [
@@ -78,8 +76,6 @@ class SetbackDialog(WorkbookModal[Setback | None]):
         self.setback = setback
         self.today = today or dt.date.today()
         self._save_with = save
-        self._timer: Timer | None = None
-        self._dirty = False
 
     @property
     def form(self) -> str:
@@ -153,7 +149,7 @@ class SetbackDialog(WorkbookModal[Setback | None]):
 
     # -- drafts --------------------------------------------------------------
 
-    def _untouched(self) -> bool:
+    def untouched(self) -> bool:
         typed = self.typed()
         s = self.setback
         if s is None:
@@ -166,30 +162,7 @@ class SetbackDialog(WorkbookModal[Setback | None]):
     @on(FieldChanged)
     @on(OptionList.OptionHighlighted)
     def _changed(self) -> None:
-        # Widgets also report the values just loaded: write_draft compares with what was there.
-        self._dirty = True
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self.write_draft)
-
-    def write_draft(self) -> bool:
-        """Keep what is typed (on a pause in typing, on leaving, quitting, hanging up)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if not self._dirty or not self.is_attached:
-            return True
-        self._dirty = False
-        try:
-            if self._untouched():
-                self.workbook.discard_form_draft(self.form, self.draft_key)
-            else:
-                self.workbook.save_form_draft(self.form, self.draft_key, self.typed())
-        except SaveError as exc:
-            self._dirty = True
-            self.host.save_failed(exc, title="Draft not saved")
-            return False
-        return True
+        self.changed()
 
     # -- actions -------------------------------------------------------------
 
@@ -222,26 +195,20 @@ class SetbackDialog(WorkbookModal[Setback | None]):
             self.write_draft()
             self.host.save_failed(exc, title="Setback not saved")
             return
-        if self._timer is not None:
-            self._timer.stop()
-        self._dirty = False
         with contextlib.suppress(SaveError):  # the setback is saved; a draft left behind can be cancelled
-            self.workbook.discard_form_draft(self.form, self.draft_key)
+            self.forget_draft()
         self.host.rating_saved(distressing_rating(values.feeling))
         self.dismiss(saved)
 
     def action_cancel(self) -> None:
         def discard() -> None:
-            if self._timer is not None:
-                self._timer.stop()
-            self._dirty = False
             try:
-                self.workbook.discard_form_draft(self.form, self.draft_key)
+                self.forget_draft()
             except SaveError as exc:
                 self.host.save_failed(exc, title="Draft not discarded")
             self.dismiss(None)
 
-        if self._untouched():
+        if self.untouched():
             discard()
             return
 

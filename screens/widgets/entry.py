@@ -34,6 +34,17 @@ def typed_text(event: events.Key) -> str | None:
     return text
 
 
+def one_line(text: str) -> str:
+    """Pasted lines as one line: Textual's Input keeps only the first, and a paste never loses text here.
+
+    Lines are joined with a space, blank ones left out; a single line is kept exactly.
+    """
+    lines = text.splitlines()
+    if len(lines) <= 1 and "\n" not in text and "\r" not in text:
+        return text
+    return " ".join(line.strip() for line in lines if line.strip())
+
+
 class SafeInput(Input):
     """An Input whose typed and pasted text follows one rule: ``clean_text``.
 
@@ -43,7 +54,10 @@ class SafeInput(Input):
     """
 
     def _on_paste(self, event: events.Paste) -> None:
-        event.text = clean_text(event.text)
+        cleaned = clean_text(event.text)
+        event.text = one_line(cleaned)
+        if event.text != cleaned:
+            self.notify("This answer is one line: the pasted lines were joined.", timeout=5)
 
     async def _on_key(self, event: events.Key) -> None:
         text = typed_text(event)

@@ -251,8 +251,8 @@ def open_first_chapter(tmux: Tmux, setback: str) -> str:
 def tab_to(tmux: Tmux, help_line: str) -> None:
     """Press Tab and wait until the field under ``help_line`` shows it has the focus.
 
-    Keys sent before the focus has moved still go to the field being left (see
-    test_keys_typed_right_after_tab_go_to_the_next_field), so wait for the redraw.
+    The app delivers keys typed ahead in order (test_typeahead.py); waiting for
+    the redraw makes a failure say which field never got the focus.
     """
     row = find(tmux.lines(), help_line)[0] + 1
     before = tmux.screen(colours=True).split("\n")[row]

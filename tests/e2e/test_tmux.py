@@ -250,6 +250,20 @@ def test_keys_typed_right_after_tab_go_to_the_next_field(tmux: Tmux, tmp_path: P
     assert (answers["what"], answers["headline"]) == ("first answer", LONG_ANSWER)
 
 
+def test_a_setback_typed_ahead_in_one_burst_is_named_as_typed(tmux: Tmux, tmp_path: Path) -> None:
+    """n, a title, Tab Tab Tab, a feeling and Enter in one burst: each key where it goes typed slowly."""
+    data = tmp_path / "journal"
+    tmux.start(app_command(data, FIXTURE_CHAPTERS, "xterm-256color", config_dir=tmp_path / "config"))
+    tmux.wait_for("Setbacks")
+    tmux.wait_for_footer("Quit")
+    tmux.raw(b"nLaid off in the reorg\t\t\t9\r")
+    tmux.wait_for("Chapters for: Laid off in the reorg")
+    quit_app(tmux)
+    with Store(data) as store:
+        setbacks = [(s["title"], s["feeling"]) for s in store.all("setbacks")]
+    assert setbacks == [("Laid off in the reorg", 9)]
+
+
 def test_text_typed_right_before_ctrl_q_is_kept(tmux: Tmux, tmp_path: Path) -> None:
     """ctrl+q is handled on arrival; the text that came just before it must still be kept."""
     data = tmp_path / "journal"
