@@ -112,7 +112,7 @@ class MergeResult:
             n = len(self.conflicts)
             text += (
                 f"; {n} {'answer' if n == 1 else 'answers'} changed on both sides: "
-                "both versions kept (the other side's in the conflicts table, shown in its chapter)"
+                "both versions kept (the other side's in the conflicts table, shown in the app)"
             )
         return text
 
