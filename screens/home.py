@@ -217,6 +217,8 @@ class HomeScreen(WorkbookScreen[None]):
         if ratings:
             arrow = "→".join(str(int(r)) for r in ratings[-4:])
             title.update(Content(f"Feeling: {arrow} (10 = awful)"))
+        elif setback_id is None:
+            title.update("Feeling: name a setback first (n)")
         else:
             title.update("Feeling: press k to check in")
 

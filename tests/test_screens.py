@@ -372,3 +372,18 @@ async def test_a_log_damaged_part_way_is_announced_and_what_came_before_is_kept(
         assert notice.severity == "error" and "journal.log.damaged-" in notice.message
         assert "Logged first" in {s.title for s in app.workbook.setbacks()}
         assert "Logged second" not in {s.title for s in app.workbook.setbacks()}
+
+
+async def test_the_feeling_line_says_what_to_do_first_with_no_setback_and_then_with_one(data_dir: Path) -> None:
+    from textual.widgets import Label
+
+    Store(data_dir).close()
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#trend-title", Label)
+        assert str(title.render()) == "Feeling: name a setback first (n)"
+        await pilot.press("n", *"Missed the raise", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert str(title.render()) == "Feeling: press k to check in"
