@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Label, Static
 
 from screens.base import WorkbookScreen
 from screens.dialogs.pick import PickDialog
+from screens.widgets.conflicts import ConflictPanel
 from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
@@ -107,6 +108,9 @@ class ChapterScreen(WorkbookScreen[None]):
                     with EarlierAnswers(id="earlier") as pinned:
                         pinned.border_title = "You wrote earlier"
                         yield Static(self._earlier_text(earlier), id="builds-on")
+                conflicts = self.workbook.conflicts(self.setback_id, chapter.id)
+                if conflicts:
+                    yield ConflictPanel(conflicts, chapter, id="conflicts")
                 yield ReflectionForm(chapter.fields, suggestions, id="form")
                 yield Label("", id="kept", classes="-empty")
         yield Footer(compact=True)
@@ -150,6 +154,22 @@ class ChapterScreen(WorkbookScreen[None]):
             self.call_after_refresh(form.focus_field, self.focus_field)
         else:
             self._focus_first_field()
+
+    @on(ConflictPanel.Chosen)
+    def _conflict_chosen(self, event: ConflictPanel.Chosen) -> None:
+        """Keep one version of an answer two machines changed; the other goes (the form shows the one kept)."""
+        conflict = event.conflict
+        try:
+            value = self.workbook.resolve_conflict(conflict.id, event.use_other)
+        except (ValueError, SaveError) as exc:
+            self.notify(str(exc), title="Not changed", severity="error")
+            return
+        if event.use_other:
+            self.session.baseline[conflict.field] = value
+            self.query_one("#form", ReflectionForm).load_answers({conflict.field: value})
+        self.query_one("#conflicts", ConflictPanel).resolved(conflict.id)
+        kept = "the other version" if event.use_other else "the version in the form"
+        self.notify(f"Kept {kept}; the other one is gone.", title="Conflict resolved")
 
     def _focus_first_field(self) -> None:
         boxes = self.query_one("#form", ReflectionForm).boxes()

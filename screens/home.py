@@ -15,9 +15,25 @@ from textual.widgets.option_list import Option
 from screens.base import WorkbookScreen
 from screens.dialogs.confirm import ConfirmDialog
 from tui.route import review_due, suggested_route
-from tui.workbook import Progress, SaveError, Setback, SetbackFields
+from tui.workbook import Conflict, Progress, SaveError, Setback, SetbackFields
 
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
+
+
+def conflicts_line(conflicts: list[Conflict]) -> str:
+    """What merges kept twice, for the status lines: answers in chapters marked !, and other fields."""
+    if not conflicts:
+        return ""
+    answers = sum(1 for c in conflicts if c.answer)
+    others = [c for c in conflicts if not c.answer]
+    parts = []
+    if answers:
+        parts.append(f"{answers} answer{'s' if answers > 1 else ''} (chapters marked !)")
+    for c in others[:2]:
+        parts.append(f"a {c.table.rstrip('s')}'s {c.field}: here {c.here!r}, other {c.other!r}")
+    if len(others) > 2:
+        parts.append(f"{len(others) - 2} more")
+    return "Changed on two machines, both versions kept: " + "; ".join(parts)
 
 
 class HomeScreen(WorkbookScreen[None]):
@@ -128,10 +144,13 @@ class HomeScreen(WorkbookScreen[None]):
         chapters.clear_options()
         setback_id = self.selected_setback
         drafts = {(d.setback_id, d.chapter_id) for d in workbook.drafts()}
+        conflicts = {(c.setback_id, c.chapter_id) for c in workbook.conflicts() if c.answer}
         statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
         for chapter in workbook.chapters:
             mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
             unsaved = "*" if (setback_id, chapter.id) in drafts else " "  # before the title, which may be cut
+            if (setback_id, chapter.id) in conflicts:
+                unsaved = "!"  # an answer changed on two machines: the chapter shows both
             line = Content.assemble(f"{mark}{unsaved}{chapter.order:>2} ", (chapter.title, "bold"))
             chapters.add_option(Option(line, id=chapter.id))
         chapters.highlighted = keep if keep is not None and keep < chapters.option_count else 0
@@ -143,6 +162,7 @@ class HomeScreen(WorkbookScreen[None]):
         workbook = self.workbook
         parts: list[str] = []
         self._drafts_line = ""
+        self._conflicts_line = conflicts_line(workbook.conflicts())
         last = workbook.last_opened()
         if last:
             setback, chapter = workbook.setback(last[0]), workbook.chapter(last[1])
@@ -174,7 +194,8 @@ class HomeScreen(WorkbookScreen[None]):
         setback_id = self.selected_setback
         review = review_due(self.workbook, setback_id) if setback_id else None
         route = suggested_route(self.workbook, setback_id) if setback_id else []
-        lines = []
+        conflicts = getattr(self, "_conflicts_line", "")
+        lines = [conflicts] if conflicts else []
         if review is not None:
             lines.append(f"Time to look back (r): {review.title}")
         lines += self._status_parts[:1]  # where to continue

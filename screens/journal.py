@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from textual import events, on, work
@@ -44,9 +45,14 @@ class Columns(NamedTuple):
         return (" " * GAP).join(cells) + " " * GAP + crop(one_line(answer), self.answer)
 
 
-def excerpt(reflection: Reflection, width: int = 60) -> str:
-    """The first answer of a reflection, on one line of at most ``width`` cells."""
-    for value in reflection.answers.values():
+def excerpt(reflection: Reflection, width: int = 60, order: Sequence[str] = ()) -> str:
+    """The first answer of a reflection, in the order of ``order`` (the chapter's questions), on one line.
+
+    At most ``width`` cells. Answers are not kept in the order they were asked (the file sorts them).
+    """
+    answers = reflection.answers
+    keys = [k for k in order if k in answers] + [k for k in answers if k not in order]
+    for value in (answers[k] for k in keys):
         raw = value[: width * 2] if isinstance(value, str) else format_value(None, value)[: width * 2]
         text = one_line(raw)
         if text:
@@ -120,6 +126,7 @@ class JournalScreen(WorkbookScreen[None]):
         setback_filter, chapter_filter, status_filter = filters
         workbook = self.workbook
         titles = {s.id: s.title for s in workbook.setbacks(include_archived=True)}
+        field_order = {c.id: [f.id for f in c.fields] for c in workbook.chapters}
         chapters = {c.id: c.title for c in workbook.chapters}
         rows = []
         for r in workbook.reflections():
@@ -136,7 +143,7 @@ class JournalScreen(WorkbookScreen[None]):
                 titles[r.setback_id],
                 chapters.get(r.chapter_id, r.chapter_id),
                 r.status,
-                excerpt(r, columns.answer),
+                excerpt(r, columns.answer, field_order.get(r.chapter_id, ())),
             )
             rows.append(((r.setback_id, r.chapter_id), Option(Content(line))))
         self.app.call_from_thread(self._show, rows)

@@ -308,7 +308,11 @@ def newer_export(path: Path) -> Path:
             2,
             "setbacks[0]: 'title' is missing; nothing was imported",
         ),
-        (lambda t, j: ["import", str(newer_export(t / "n.json"))], 3, "newer failforward (schema 2"),
+        (
+            lambda t, j: ["import", str(newer_export(t / "n.json"))],
+            3,
+            f"newer failforward (schema {SCHEMA_VERSION + 1}",
+        ),
         (lambda t, j: ["export", "-o", str(t / "no-such-dir" / "x.md")], 1, "No such file or directory"),
         (lambda t, j: ["export", "-o", str(write(t / "file", "") / "x.md")], 1, "Not a directory"),
         (lambda t, j: ["export", "-o", str(t)], 1, "Is a directory"),

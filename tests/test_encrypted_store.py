@@ -277,21 +277,24 @@ def test_a_backup_of_another_encrypted_journal_is_refused(tmp_path: Path) -> Non
         assert [d["title"] for d in s.all("setbacks")] == ["mine"]
 
 
-def test_the_plain_format_is_byte_for_byte_what_it_always_was(tmp_path: Path) -> None:
+def test_the_plain_format_is_byte_for_byte_as_documented(tmp_path: Path) -> None:
     folder = tmp_path / "journal"
     with Store(folder) as s:
         s.insert("setbacks", {"title": "base"})
     s = Store(folder)
-    s.insert("setbacks", {"title": "logged é"})
+    doc_id = s.insert("setbacks", {"title": "logged é"})
+    record = {k: v for k, v in (s.get("setbacks", doc_id) or {}).items() if k != "id"}
     raw = (folder / "journal.json").read_bytes()
     token = orjson.loads(raw)["_base"]["1"]["token"]
-    body = orjson.dumps({"setbacks": {"2": {"title": "logged é"}}})
+    body = orjson.dumps({"setbacks": {"2": record}})
     assert (folder / "journal.log").read_bytes() == (
         b"failforward-log 1 " + token.encode() + b"\n" + b"%08x " % zlib.crc32(body) + body + b"\n"
     )
     s.close()
     raw = (folder / "journal.json").read_bytes()
-    assert raw == orjson.dumps(orjson.loads(raw)) and raw.startswith(b'{"')
+    data = orjson.loads(raw)
+    assert raw == orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+    assert raw.startswith(b'{\n  "_base": {\n    "1": {\n      "token": "') and list(data["setbacks"]) == ["1", "2"]
 
 
 def test_a_snapshot_of_an_encrypted_journal_holds_its_logged_saves_sealed(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def test_different_answers_of_one_reflection_changed_on_each_side_are_both_taken
 
 
 def test_the_same_answer_changed_differently_keeps_ours_in_place_and_theirs_in_the_conflicts_table() -> None:
-    ours = answer(BASE, "r1", "causes", "laptop words")
+    ours = edit(answer(BASE, "r1", "causes", "laptop words"), "reflections", "r1", device="laptop", changed="T3")
     theirs = edit(answer(BASE, "r1", "causes", "devbox words"), "reflections", "r1", device="devbox", changed="T2")
     result = merge(BASE, ours, theirs, found="2026-03-14T09:30:00")
     assert result.data["reflections"]["r1"]["answers"]["causes"] == "laptop words"
@@ -107,6 +107,8 @@ def test_the_same_answer_changed_differently_keeps_ours_in_place_and_theirs_in_t
         "theirs": "devbox words",
         "theirs_device": "devbox",
         "theirs_changed": "T2",
+        "ours_device": "laptop",
+        "ours_changed": "T3",
         "found": "2026-03-14T09:30:00",
     }
     assert result.conflicts == [note]

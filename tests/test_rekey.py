@@ -32,7 +32,7 @@ def holding_marker(folder: Path) -> list[str]:
 
 
 def tables(store: Store) -> dict[str, Any]:
-    return {name: sorted(map(repr, store.all(name))) for name in store.db.tables()}
+    return {name: sorted(repr(sorted(doc.items())) for doc in store.all(name)) for name in store.db.tables()}
 
 
 def populate(folder: Path, flavour: Flavour) -> dict[str, Any]:

@@ -11,16 +11,33 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui.store import JournalLocked, JournalTooNew, SaveError, Store, StoreError, open_codec, read_journal_files
+from tui.store import (
+    SCHEMA_VERSION,
+    JournalLocked,
+    JournalTooNew,
+    SaveError,
+    Store,
+    StoreError,
+    open_codec,
+    read_journal_files,
+)
 
 from .conftest import ROOT, TEST_PASSPHRASE, Flavour, examples
 
 
+def store_device(store: Store) -> dict[str, str]:
+    return {"device": store.device} if store.device else {}
+
+
 def test_insert_get_update_remove(store: Store) -> None:
     doc_id = store.insert("setbacks", {"title": "Layoff", "id": 99})
-    assert store.get("setbacks", doc_id) == {"title": "Layoff", "id": doc_id}
-    store.update("setbacks", doc_id, {"title": "Layoff in March"})
-    assert store.find("setbacks", title="Layoff in March")[0]["id"] == doc_id
+    doc = store.get("setbacks", doc_id)
+    assert doc is not None
+    uid = doc.pop("uid")
+    assert doc == {"title": "Layoff", "id": doc_id, "changed": doc["changed"], **store_device(store)}
+    store.update("setbacks", doc_id, {"title": "Layoff in March", "uid": "not this"})
+    found = store.find("setbacks", title="Layoff in March")
+    assert found[0]["id"] == doc_id and found[0]["uid"] == uid  # a record's uid never changes
     store.remove("setbacks", [doc_id])
     assert store.all("setbacks") == []
 
@@ -39,7 +56,7 @@ def test_data_survives_reopen(data_dir: Path, flavour: Flavour) -> None:
         s.insert("setbacks", {"title": "Rejected"})
     with flavour.open(data_dir) as s:
         assert [d["title"] for d in s.all("setbacks")] == ["Rejected"]
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022])

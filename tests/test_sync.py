@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+from textual.widgets import Static
 
 from tui.app import make_app
 from tui.content import Chapter
@@ -176,6 +177,10 @@ async def test_the_app_says_what_a_conflict_copy_brought_in(data_dir: Path, test
         assert str(data_dir / "conflicts-merged") in notice.message
         assert notice.severity == "warning"
         assert app.workbook.checkins(setback_id) == [("2026-03-13T20:00:00", 4)]
+        status = str(app.screen.query_one("#home-status", Static).render())
+        assert "Changed on two machines, both versions kept: 2 answers (chapters marked !)" in status
+        others = {c.field: c.other for c in app.workbook.conflicts(setback_id, "first")}
+        assert others == {"what": "the devbox words", "headline": "Reorg, then layoff"}
     app.workbook.close()
 
 

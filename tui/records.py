@@ -30,6 +30,7 @@ CHECKINS = "checkins"
 META = "meta"
 TRASH = "trash"  # deleted setbacks with everything written about them, until the trash is emptied
 FORMS = "forms"  # what was typed into a dialog (naming a setback, a check-in) and not saved yet
+CONFLICTS = "conflicts"  # the other machine's version of what both machines changed, kept by a merge
 CHILD_TABLES = (REFLECTIONS, DRAFTS, ACTIONS, CHECKINS)  # each record names its setback
 # SETBACK_KINDS (rejection, project, layoff, review, promotion, business, other) is defined with the
 # chapters (tui.content), whose `setback: kind` field lists one option per kind, in this order.
@@ -121,6 +122,37 @@ class TrashedSetback:
     title: str
     deleted: str
     reflections: int = 0
+
+
+@dataclass
+class Conflict:
+    """Something two machines changed differently: the version in place, and the other one, kept.
+
+    ``field`` is the answer's field id for a reflection or a draft (``answer``
+    True), else the record's own field (a setback's title, say). ``here`` is
+    what the journal holds now; ``other`` the other machine's version, with
+    the device and time of each change where they are known.
+    """
+
+    id: int
+    table: str
+    field: str
+    here: Any
+    other: Any
+    answer: bool = False
+    record_id: int | None = None  # None: the record is gone
+    setback_id: int | None = None
+    chapter_id: str | None = None
+    here_device: str = ""
+    here_changed: str = ""
+    other_device: str = ""
+    other_changed: str = ""
+    found: str = ""
+
+    @property
+    def other_is_newer(self) -> bool:
+        """Whether the other version was changed later than the one in place (as far as the times say)."""
+        return bool(self.other_changed) and self.other_changed > self.here_changed
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from tui.records import (
     ACTIONS,
     CHECKINS,
     CHILD_TABLES,
+    CONFLICTS,
     DRAFTS,
     FORMS,
     REFLECTIONS,
@@ -38,6 +39,7 @@ from tui.records import (
     TRASH,
     ActionItem,
     CheckIn,
+    Conflict,
     Draft,
     InvalidSetback,
     Progress,
@@ -91,6 +93,7 @@ __all__ = [
     "ActionItem",
     "ChapterSession",
     "CheckIn",
+    "Conflict",
     "Damaged",
     "Draft",
     "EarlierAnswer",
@@ -857,13 +860,117 @@ class Workbook:
             return cached[1]
         texts = []
         rows = self.store.pluck(REFLECTIONS, "setback_id", "chapter_id", "answers", "updated")
+        ranks = {c.id: {f.id: n for n, f in enumerate(c.fields)} for c in self.chapters}
         for setback_id, chapter_id, answers, updated in rows:
-            for field_id, value in (answers or {}).items():
+            # In the order the chapter asks them (the file keeps answers sorted by field id).
+            rank = ranks.get(chapter_id, {})
+            for field_id, value in sorted((answers or {}).items(), key=lambda kv: rank.get(kv[0], len(rank))):
                 text = value if isinstance(value, str) else format_value(None, value)
                 if text:
                     texts.append((setback_id, chapter_id, field_id, text, "" if updated is None else updated))
         self._texts = (version, texts)
         return texts
+
+    # -- versions two machines changed differently -------------------------------
+
+    def conflicts(self, setback_id: int | None = None, chapter_id: str | None = None) -> list[Conflict]:
+        """What a merge found changed differently on two machines, both versions kept; oldest first.
+
+        With ``setback_id`` and ``chapter_id``: only that chapter's answers.
+        """
+        out = []
+        for doc in self.store.all(CONFLICTS):
+            found = self._conflict(doc)
+            if found is None:
+                continue
+            if setback_id is not None and (found.setback_id != setback_id or not found.answer):
+                continue
+            if chapter_id is not None and found.chapter_id != chapter_id:
+                continue
+            out.append(found)
+        return sorted(out, key=lambda c: (c.found, c.id))
+
+    def _conflict(self, doc: dict[str, Any]) -> Conflict | None:
+        table, field_name = doc.get("table"), doc.get("field")
+        if not isinstance(table, str) or not isinstance(field_name, str):
+            return None
+        record = self._record_named(table, doc.get("record_id"))
+        answer_field = doc.get("answer_field")
+        is_answer = field_name == "answers" and isinstance(answer_field, str)
+        key = answer_field if is_answer else field_name
+        assert isinstance(key, str)
+        here = doc.get("ours")
+        if record is not None:
+            values = record.get("answers") if is_answer else record
+            here = values.get(key) if isinstance(values, dict) else here
+        setback = None if record is None else (record["id"] if table == SETBACKS else record.get("setback_id"))
+        chapter = None if record is None else record.get("chapter_id")
+
+        # Where and when the version in place was written: the note says, unless it changed here since the merge.
+        noted = {"device": doc.get("ours_device"), "changed": doc.get("ours_changed")}
+        here_from = record if record is not None and here != doc.get("ours") else noted
+
+        return Conflict(
+            id=doc["id"],
+            table=table,
+            field=key,
+            here=here,
+            other=doc.get("theirs"),
+            answer=is_answer,
+            record_id=None if record is None else record["id"],
+            setback_id=setback if isinstance(setback, int) and not isinstance(setback, bool) else None,
+            chapter_id=chapter if isinstance(chapter, str) else None,
+            here_device=_text(here_from.get("device")),
+            here_changed=_text(here_from.get("changed")),
+            other_device=_text(doc.get("theirs_device")),
+            other_changed=_text(doc.get("theirs_changed")),
+            found=str(doc.get("found") or ""),
+        )
+
+    def _record_named(self, table: str, record_id: Any) -> dict[str, Any] | None:
+        """The record a conflict note names: by uid, or by number (notes of the first merges)."""
+        if not isinstance(record_id, str) or not record_id:
+            return None
+        found = self.store.find(table, uid=record_id)
+        if found:
+            return found[0]
+        return self.store.get(table, int(record_id)) if record_id.isdigit() else None
+
+    def resolve_conflict(self, conflict_id: int, use_other: bool) -> Any:
+        """Keep one version of a conflict and let the other go; the value now in place.
+
+        ``use_other`` puts the other machine's version in place (as a change
+        made here: the next sync carries it); else the version in place stays.
+        One durable write. Raises ValueError when the conflict is already resolved.
+        """
+        with self.store.batch():
+            doc = self.store.get(CONFLICTS, conflict_id)
+            found = None if doc is None else self._conflict({**doc, "id": conflict_id})
+            if found is None:
+                raise ValueError("that conflict is already resolved")
+            value = found.here
+            if use_other and found.record_id is not None:
+                value = found.other
+                record = self.store.get(found.table, found.record_id) or {}
+                now = self._stamp()
+                if found.answer:
+                    answers = {**(record.get("answers") or {}), found.field: value}
+                    changes: dict[str, Any] = {"answers": answers, "updated": now}
+                    if found.table == REFLECTIONS:
+                        changes["revision"] = int(record.get("revision") or 1) + 1
+                    self.store.update(found.table, found.record_id, changes)
+                    chapter = self.chapter(found.chapter_id or "")
+                    if found.table == REFLECTIONS and chapter is not None and found.setback_id is not None:
+                        self._sync_actions(found.setback_id, chapter, answers)
+                else:
+                    changes = {found.field: value}
+                    if "updated" in record:
+                        changes["updated"] = now
+                    self.store.update(found.table, found.record_id, changes)
+            elif use_other:  # the record is gone: nothing to put the other version in
+                raise ValueError("the record this conflict was about is gone")
+            self.store.remove(CONFLICTS, [conflict_id])
+        return value
 
     def check_in(self, setback_id: int, rating: int, note: str = "") -> None:
         """Record how the setback feels now (0-10), with an optional word on why."""
@@ -947,6 +1054,10 @@ class Workbook:
             return None
         _, setback_id, chapter_id = max(latest)
         return setback_id, chapter_id
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _draft_of(doc: dict[str, Any]) -> Draft:

@@ -11,6 +11,7 @@ One concern a module:
 * :mod:`tui.store.rekey`: a journal folder written anew in another format (encrypt, decrypt, a new passphrase).
 * :mod:`tui.store.lock`: the one-writer lock, kept on this machine, never in the data folder.
 * :mod:`tui.store.merge`: the three-way merge of two journals that changed apart (pure).
+* :mod:`tui.store.identity`: records' uids, change times and this machine's id; the merge on uids.
 * :mod:`tui.store.sync`: git's three versions and sync tools' conflict copies, merged.
 * :mod:`tui.store.journal`: the :class:`Store`: a journal folder opened for a session.
 

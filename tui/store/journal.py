@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+import orjson
+
 from tui.locations import BACKUP_DIR, DB_FILE, LOG_FILE
 from tui.store.disk import PLAIN, Codec, Loaded, backup_paths, decode, encode, read_journal_files, split_token
 from tui.store.errors import JournalTooNew, NoJournal, SaveError, StoreError
+from tui.store.identity import CHANGED, DEVICE, UID, add_uids, device_id, new_uid, stamp_now
 from tui.store.lock import FolderLock
 from tui.store.private import (
     TEMP_PREFIX,
@@ -46,7 +49,7 @@ from tui.store.sync import (
     merge_files,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: every record has a uid (see tui.store.identity)
 TABLES = ("setbacks", "reflections", "drafts", "actions", "checkins", "meta", "trash", "forms")
 BACKUPS_KEPT = 5
 
@@ -70,6 +73,20 @@ class OpenReport:
 Migration = Callable[["Store"], None]
 _Index = dict[tuple[Any, ...], list[dict[str, Any]]]
 MIGRATIONS: dict[int, Migration] = {}  # version N -> function bringing N up to N+1
+
+
+def _add_uids(store: Store) -> None:
+    """Schema 1 to 2: every record gets its stable uid (the same on every machine; links stay as they are)."""
+    data = orjson.loads(
+        orjson.dumps(store._storage.read() or {})
+    )  # new records: the caches never see a half-changed one
+    add_uids(data)
+    store._storage.write(data)
+    for name in store.db.tables():
+        store.db.table(name).clear_cache()
+
+
+MIGRATIONS[1] = _add_uids
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,8 +129,14 @@ class Store:
         data: dict[str, Any] | None = None,
         codec: Codec | None = None,
         passphrase: Passphrase | None = None,
+        device: str | None = None,
     ) -> None:
         """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None.
+
+        Each record inserted or updated is stamped with its ``uid`` (kept once
+        given), the time of the change (``changed``, UTC) and ``device``: this
+        machine's id (:func:`tui.store.identity.device_id`) for a folder, none
+        in memory unless given.
 
         The folder's own format decides how it is read and written: an
         encrypted journal calls ``passphrase`` (and raises ``PassphraseNeeded``
@@ -130,6 +153,7 @@ class Store:
         ] = {}
         self.folder = folder
         self.clock = clock
+        self.device = device if device is not None else ("" if folder is None else device_id())
         self.report = OpenReport()
         self._file_lock: FolderLock | None = None
         self.codec: Codec = codec or PLAIN  # how the files are written: plain or sealed
@@ -377,9 +401,25 @@ class Store:
             return [dict(doc) for doc in self._docs(table) if all(doc.get(k) == v for k, v in match.items())]
         return [dict(doc) for doc in found]
 
+    def _stamped(self, table: str, doc: dict[str, Any], taken: set[str] | None = None) -> dict[str, Any]:
+        """A document to insert: without ``id``, with a uid of its own (a new one if the table has its uid), stamped."""
+        doc = {k: v for k, v in doc.items() if k != "id"}
+        uid = doc.get(UID)
+        if not isinstance(uid, str) or not uid or (taken is not None and uid in taken) or self.find(table, uid=uid):
+            doc[UID] = new_uid()
+        if taken is not None:
+            taken.add(doc[UID])
+        return {**doc, **self._change_stamp()}
+
+    def _change_stamp(self) -> dict[str, Any]:
+        stamp: dict[str, Any] = {CHANGED: stamp_now(self.clock())}
+        if self.device:
+            stamp[DEVICE] = self.device
+        return stamp
+
     @_locked
     def insert(self, table: str, doc: dict[str, Any]) -> int:
-        doc = {k: v for k, v in doc.items() if k != "id"}
+        doc = self._stamped(table, doc)
         before = self._versions.get(table, 0)
         try:
             with self._storage.batch():
@@ -393,7 +433,8 @@ class Store:
     @_changing
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Insert several documents in one table update (and one durable write)."""
-        clean = [{k: v for k, v in doc.items() if k != "id"} for doc in docs]
+        taken: set[str] = set()
+        clean = [self._stamped(table, doc, taken) for doc in docs]
         with self._storage.batch():
             ids = [int(i) for i in self.db.table(table).insert_multiple(clean)]
             self._storage.touch(table, ids)
@@ -401,7 +442,7 @@ class Store:
 
     @_locked
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
-        fields = {k: v for k, v in fields.items() if k != "id"}
+        fields = {**{k: v for k, v in fields.items() if k not in ("id", UID)}, **self._change_stamp()}
         before = self._versions.get(table, 0)
         try:
             with self._storage.batch():

@@ -4,7 +4,8 @@ Two copies of one journal (a laptop and a remote box, kept in step by git or
 Syncthing) each change on their own; :func:`merge` brings them together from
 the state they last shared (``base``). Journals are plain dicts,
 ``{table: {record_id: record}}``, and record ids must be globally unique (the
-same id on both sides means the same record).
+same id on both sides means the same record): the journal's records are
+keyed by their uids for this (:func:`tui.store.identity.merge_journals`).
 
 The rules, chosen so that nothing anyone typed disappears:
 
@@ -13,7 +14,9 @@ The rules, chosen so that nothing anyone typed disappears:
 * The same field (for reflections and drafts: the same answer) changed
   differently on both sides keeps ours in place and preserves theirs as a note
   in the ``conflicts`` table (:func:`conflict_note`), for the app to show and
-  resolve. Bookkeeping fields never conflict: ``changed`` and ``updated`` take
+  resolve; the note names both versions' device and time of change
+  (``ours_device``, ``ours_changed``, ``theirs_device``, ``theirs_changed``), so
+  the app can show which came later. Bookkeeping fields never conflict: ``changed`` and ``updated`` take
   the later time, ``created`` the earlier, ``revision`` the higher, ``device``
   goes with the later change, and ``meta``'s ``schema`` is the higher version.
 * A deletion wins only over a record the other side left unchanged: a record
@@ -60,6 +63,7 @@ EARLIEST: Final = frozenset({"created"})
 HIGHEST: Final = frozenset({"revision"})
 DEVICE: Final = "device"
 CHANGED: Final = "changed"
+IDENTITY: Final = "uid"  # a record's uid: the key it is merged under, never a conflict
 
 NOUNS: Final = {
     "setbacks": ("setback", "setbacks"),
@@ -108,7 +112,7 @@ class MergeResult:
             n = len(self.conflicts)
             text += (
                 f"; {n} {'answer' if n == 1 else 'answers'} changed on both sides: "
-                "both versions kept (the other side's in the conflicts table)"
+                "both versions kept (the other side's in the conflicts table, shown in the app)"
             )
         return text
 
@@ -158,6 +162,7 @@ def conflict_note(
     theirs: Any,
     theirs_record: Mapping[str, Any],
     found: str,
+    ours_record: Mapping[str, Any] | None = None,
 ) -> tuple[str, Record]:
     """A conflict record and its id: which value stayed in place (ours) and the one preserved (theirs).
 
@@ -176,6 +181,8 @@ def conflict_note(
         "theirs": theirs,
         "theirs_device": theirs_record.get(DEVICE),
         "theirs_changed": theirs_record.get(CHANGED),
+        "ours_device": (ours_record or {}).get(DEVICE),
+        "ours_changed": (ours_record or {}).get(CHANGED),
         "found": found,
     }
 
@@ -238,30 +245,34 @@ class _Merger:
                 versions = [v for v in (ov, tv) if isinstance(v, int) and not isinstance(v, bool)]
                 merged = max(versions) if versions else self.value(bv, ov, tv)[0]
             elif table in ANSWER_TABLES and key == ANSWERS and _answers(ov) and _answers(tv):
-                merged = self.answers(table, rid, bv if _answers(bv) else {}, ov, tv, t)
+                merged = self.answers(table, rid, bv if _answers(bv) else {}, ov, tv, o, t)
             else:
                 merged, clash = self.value(bv, ov, tv)
-                if clash and (key in LATEST or key in EARLIEST or key in HIGHEST or key == DEVICE):
+                if clash and key == IDENTITY:  # two records folded into one: the caller says which uid it keeps
+                    pass
+                elif clash and (key in LATEST or key in EARLIEST or key in HIGHEST or key == DEVICE):
                     merged = self.stamp(key, ov, tv, o, t)
                 elif clash and table != CONFLICTS:  # two notes of one disagreement: one is enough
-                    self.note(table, rid, key, None, ov, tv, t)
+                    self.note(table, rid, key, None, ov, tv, o, t)
             if merged is not MISSING:
                 out[key] = merged
         return out
 
-    def answers(self, table: str, rid: str, b: Record, o: Record, t: Record, t_rec: Record) -> Record:
+    def answers(self, table: str, rid: str, b: Record, o: Record, t: Record, o_rec: Record, t_rec: Record) -> Record:
         out: Record = {}
         for key in sorted({*b, *o, *t}):
             ov, tv = o.get(key, MISSING), t.get(key, MISSING)
             merged, clash = self.value(b.get(key, MISSING), ov, tv)
             if clash:
-                self.note(table, rid, ANSWERS, key, ov, tv, t_rec)
+                self.note(table, rid, ANSWERS, key, ov, tv, o_rec, t_rec)
             if merged is not MISSING:
                 out[key] = merged
         return out
 
-    def note(self, table: str, rid: str, key: str, answer: str | None, o: Any, t: Any, t_rec: Record) -> None:
-        note_id, note = conflict_note(table, rid, key, answer, o, t, t_rec, self.found)
+    def note(
+        self, table: str, rid: str, key: str, answer: str | None, o: Any, t: Any, o_rec: Record, t_rec: Record
+    ) -> None:
+        note_id, note = conflict_note(table, rid, key, answer, o, t, t_rec, self.found, o_rec)
         self.notes.setdefault(note_id, note)
 
     # -- after the records ------------------------------------------------------

@@ -34,7 +34,8 @@ from typing import Any
 from tui.locations import DB_FILE, MERGED_COPIES_DIR
 from tui.store.disk import PLAIN, Codec, encode, split_token
 from tui.store.errors import SaveError, StoreError
-from tui.store.merge import Journal, MergeResult, merge
+from tui.store.identity import merge_journals
+from tui.store.merge import Journal, MergeResult
 from tui.store.private import ensure_private_dir, reason, write_private
 from tui.store.storage import DurableStorage
 
@@ -81,7 +82,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, *, found: str, prepare: Pr
     b = prepare({} if empty_base else read_data(base))
     o = prepare(read_data(ours))
     t = prepare(read_data(theirs))
-    result = merge(b, o, t, found=found)
+    result = merge_journals(b, o, t, found=found)
     try:
         write_private(ours, encode(result.data))
     except SaveError as exc:
@@ -148,7 +149,7 @@ def merge_conflict_copies(
         except StoreError as exc:
             outcome.unmerged.append(UnmergedCopy(path, str(exc)))
             continue
-        result = merge({}, current, theirs, found=found)
+        result = merge_journals({}, current, theirs, found=found)
         current = result.data
         outcome.merged.append((path, result))
     if outcome.merged:
