@@ -10,6 +10,14 @@ write, and says what happened on opening (damage found, saves recovered).
 :class:`ChapterSession` orders the drafts of a chapter on screen against its
 saves. The journal's errors are re-exported here so callers need nothing
 from the storage below. Nothing here imports Textual.
+
+Why one module of about 1,100 lines: it is the journal's whole public face,
+and every section (setbacks and the trash, reflections and drafts, dialog
+drafts, actions, check-ins, search, conflicts, encryption) goes through the
+same store, clock and chapter list and the same batch-one-durable-write rule.
+The next split, when it grows again: the encryption commands (``encrypt``,
+``decrypt``, ``passwd``) and the read-side queries (search, progress,
+actions) into their own modules, each taking the Workbook's store.
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ folds in saves left in the log by a session that died, moves a damaged file
 aside rather than resetting it, keeps rolling backups and runs the schema's
 migrations. Every access holds one re-entrant lock, and per-table read caches
 and indexes make whole-table passes cheap at 10,000 reflections.
+
+Why one module of about 700 lines: opening, recovery, the lock and the
+caches all guard one invariant (what is in memory is what is on disk, under
+one lock) and share its private state; the on-disk format, the TinyDB
+storage, the merge and the ids already live in modules of their own.
 """
 
 from __future__ import annotations
