@@ -130,3 +130,21 @@ async def test_a_key_whose_widget_went_away_does_not_hold_up_the_keys_behind_it(
         app._in_flight, app._in_flight_since = key_event("x"), 0.0
         await burst(pilot, *" lost")
         assert title.value == "Bid lost"
+
+
+async def test_keys_sent_with_ctrl_n_never_land_in_the_chapter_being_left(data_dir: Path) -> None:
+    from screens.chapter import ChapterScreen
+
+    from .test_app import create_setback_and_open_first_chapter
+
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await create_setback_and_open_first_chapter(pilot, "Next in a burst")
+        await burst(pilot, "ctrl+n", *"abc")
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen) and screen.chapter.id != first.chapter.id
+        focused = app.focused
+        assert focused is not None and focused.screen is screen  # the keys went to the chapter shown
+        app.flush_drafts()
+        left_behind = [d for d in app.workbook.drafts() if d.chapter_id == first.chapter.id]
+        assert all("abc" not in repr(d.answers) for d in left_behind)
