@@ -60,14 +60,20 @@ async def burst(pilot: Pilot[None], *items: str | events.Paste) -> None:
     raise AssertionError("the burst was not handled")
 
 
+async def open_setback_dialog(pilot: Pilot[None]) -> SetbackDialog:
+    """n on the home screen, typed slowly: the new-setback dialog."""
+    await pilot.press("n")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SetbackDialog)
+    return dialog
+
+
 @pytest.mark.smoke
 async def test_a_tab_in_a_burst_moves_the_keys_after_it_to_the_next_field(data_dir: Path) -> None:
     app = app_on(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SetbackDialog)
+        dialog = await open_setback_dialog(pilot)
         await burst(pilot, *"Laid off", "tab", "tab", "tab", "9")
         assert dialog.query_one("#title", Input).value == "Laid off"
         assert dialog.query_one("#feeling", ScaleInput).value == 9
@@ -85,10 +91,7 @@ async def test_keys_after_the_key_that_opens_a_dialog_go_into_the_dialog(data_di
 async def test_a_paste_after_a_tab_lands_in_the_field_the_tab_reached(data_dir: Path) -> None:
     app = app_on(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SetbackDialog)
+        dialog = await open_setback_dialog(pilot)
         await burst(pilot, *"Bid lost", "tab", "tab", events.Paste("2026-01-02"))
         assert dialog.query_one("#title", Input).value == "Bid lost"
         assert dialog.query_one("#date", Input).value.endswith("2026-01-02")
@@ -108,10 +111,7 @@ async def test_a_dialog_closed_and_opened_again_in_one_burst_gets_the_keys_after
 async def test_a_key_whose_widget_went_away_does_not_hold_up_the_keys_behind_it(data_dir: Path) -> None:
     app = app_on(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SetbackDialog)
+        dialog = await open_setback_dialog(pilot)
         title = dialog.query_one("#title", Input)
         # A key that will never say it came to rest, sent just now: the keys behind it wait, then go on.
         app._in_flight, app._in_flight_since = key_event("x"), time.monotonic()
