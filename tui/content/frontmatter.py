@@ -26,9 +26,9 @@ except AttributeError:  # pragma: no cover
 def find_front_matter(text: str) -> tuple[str, int] | None:
     """The front matter's text and the number of lines it takes with its markers, or None.
 
-    The rules of mdit-py-plugins' ``front_matter_plugin`` (which the guide's
-    Markdown parser knows too) under markdown-it's "zero" preset, read line by
-    line so that starting the app needs no Markdown parser: a first line of
+    The rules of mdit-py-plugins' ``front_matter_plugin`` under markdown-it's
+    "zero" preset (what the loader used before), read line by line so that
+    starting the app needs no Markdown parser: a first line of
     three or more ``-``; a closing line, however indented, of at least as many
     ``-`` and nothing after them but spaces and tabs, or an unindented ``...``
     line; no closing line, no front matter. Lines as markdown-it sees them
