@@ -12,6 +12,7 @@ Every screen and dialog keeps the focused widget on screen
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast, runtime_checkable
 
@@ -131,9 +132,10 @@ class FocusInView(Screen[ResultType]):
         if question is not None:
             scroll_into_view(question, question.virtual_region_with_margin)
         scroll_into_view(widget, widget.virtual_region_with_margin)
-        from textual.widgets import TextArea
-
-        if isinstance(widget, TextArea):
+        # No widget is a TextArea before the first one is made: until then, do not import it here
+        # (this runs as the first screen is drawn, where importing it would hold the frame back).
+        text_area = sys.modules.get("textual.widgets._text_area")
+        if text_area is not None and isinstance(widget, text_area.TextArea):
             scroll_into_view(widget, cursor_line(widget))
 
 

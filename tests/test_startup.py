@@ -21,9 +21,20 @@ from .conftest import ROOT
 pytestmark = pytest.mark.slow  # a Python process of its own
 
 # Needed later, if at all: when a journal is encrypted (argon2, cryptography), when a
-# chapter's guide is shown (markdown-it and its plugins). (Textual's TextArea is imported
-# just after the first frame, when the focus is first shown: not checked here.)
-LATER = ["argon2", "cryptography", "markdown_it", "mdit_py_plugins", "linkify_it"]
+# chapter's guide is shown (markdown-it and its plugins), when a text area is made, when a
+# section is opened (the footer asks whether its key applies as the first screen is drawn).
+LATER = [
+    "argon2",
+    "cryptography",
+    "markdown_it",
+    "mdit_py_plugins",
+    "linkify_it",
+    "textual.widgets._text_area",
+    "screens.journal",
+    "screens.search",
+    "screens.progress",
+    "screens.chapter",
+]
 
 SCRIPT = """
 import json, sys

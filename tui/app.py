@@ -266,7 +266,9 @@ class WorkbookApp(KeysInOrder, App[None]):
             return False
         if action in ("help", "go") and self._workbook is None:
             return False  # the passphrase first: no screen of the journal before it is open
-        if action == "go" and parameters:
+        if action == "go" and parameters and f"screens.{parameters[0]}" in sys.modules:
+            # A section's screen can be showing only once its module is imported: the footer asks
+            # about every key as the first screen is drawn, and must not import the sections then.
             target = self._section(str(parameters[0]))
             if target is not None and isinstance(self.screen, target):
                 return False  # already there: F2 on the journal is not offered
@@ -555,14 +557,20 @@ class WorkbookApp(KeysInOrder, App[None]):
 
     @staticmethod
     def _section(section: str) -> type[Screen] | None:
-        """The screen of a section (journal, search, progress); None for home."""
-        from screens.journal import JournalScreen
-        from screens.progress import ProgressScreen
-        from screens.search import SearchScreen
+        """The screen of a section (journal, search, progress); None for home. Imports only that one."""
+        if section == "journal":
+            from screens.journal import JournalScreen
 
-        sections: dict[str, type[Screen]] = {"journal": JournalScreen, "search": SearchScreen}
-        sections["progress"] = ProgressScreen
-        return sections.get(section)
+            return JournalScreen
+        if section == "search":
+            from screens.search import SearchScreen
+
+            return SearchScreen
+        if section == "progress":
+            from screens.progress import ProgressScreen
+
+            return ProgressScreen
+        return None
 
     def action_go(self, section: str) -> None:
         """Show a section (home, journal, search, progress) from anywhere."""
