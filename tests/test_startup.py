@@ -9,6 +9,7 @@ start a few milliseconds and fails here.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, run_main
 
 pytestmark = pytest.mark.slow  # a Python process of its own
 
@@ -82,3 +83,27 @@ def test_the_check_sees_a_module_that_was_imported(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == ["argon2"]
+
+
+def test_the_garbage_collector_is_back_on_after_the_first_frame(tmp_path: Path) -> None:
+    """The command line turns it off for the start (tui/cli/run.py); the app turns it on once it has drawn."""
+    probe = SCRIPT.replace("import json, sys", "import gc, json, sys\ngc.disable()").replace(
+        "modules = sorted(", "modules = [] if gc.isenabled() else ['the collector is off']\n    modules += sorted("
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "journal"), json.dumps(LATER)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_command_line_leaves_the_collector_on_when_it_stops_before_the_app(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    result = run_main(["--content", str(tmp_path / "nope")])
+    assert result.returncode == 2 and "no such folder" in result.stderr
+    assert gc.isenabled()

@@ -130,6 +130,8 @@ class WorkbookApp(KeysInOrder, App[None]):
         self._defer_full_collections()
         if not self.is_headless:
             self._watch_terminal()
+        if not gc.isenabled():  # the command line turns it off until the first frame (tui/cli/run.py)
+            self.call_after_refresh(gc.enable)
 
     # -- before the journal opens: its passphrase, or how a new one starts ------------
 
