@@ -475,8 +475,12 @@ class Route:
         if self.error or not self.steps:
             return Series(error=self.error or "not measured")
         values = [v for s in self.steps.values() for v in s.values]
-        missing = [k for k, s in self.steps.items() if s.error]
-        return Series(values, error=f"no marker for {', '.join(missing)}" if missing else "")
+        return Series(values, error="" if values else "the marker never showed")
+
+    @property
+    def missing(self) -> list[str]:
+        """The steps whose marker did not show in some pass."""
+        return [k for k, s in self.steps.items() if s.error]
 
     def slowest(self) -> tuple[str, Series] | None:
         measured = [(k, s) for k, s in self.steps.items() if s.ok]
@@ -586,10 +590,13 @@ def terminal_marker(marker: Marker, regions: dict[str, Any]) -> Marker:
     return Marker(marker.texts, marker.any_of, region=tuple(region) if region else None)  # type: ignore[arg-type]
 
 
-def measure_first(reps: int, apps: dict[str, dict[str, Any]]) -> dict[str, dict[str, Series]]:
+def measure_first(
+    reps: int, apps: dict[str, dict[str, Any]], memory: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, Series]]:
     """First screen at 80x24, headless (bench/probe.py) and in tmux (control mode), the apps interleaved.
 
     ``apps``: name -> {"python", "probe" (its name for probe.py), "marker", "args", "cmd" (in tmux), "error"}.
+    ``memory`` gets each app's memory at its first screen (headless).
     """
     first = {name: {"headless": Series(), "tmux": Series()} for name in apps}
     log("first screen at 80x24, headless")
@@ -600,8 +607,10 @@ def measure_first(reps: int, apps: dict[str, dict[str, Any]]) -> dict[str, dict[
                 series.error = f"not measured: {app['error']}"
                 continue
             try:
-                took, _memory = headless_start(app["python"], app["probe"], app["marker"], app["args"], size=SIZE)
+                took, used = headless_start(app["python"], app["probe"], app["marker"], app["args"], size=SIZE)
                 series.values.append(took)
+                if memory is not None:
+                    memory[name] = used
             except Exception as exc:
                 series.error = f"error: {exc}"
     if not shutil.which("tmux"):
@@ -674,8 +683,9 @@ def switch_goals(res: SwitchResults) -> list[Goal]:
             f"slowest: {label} {series.median * 1000:.0f} ms"
         )
         goal.ratio = f"{fmt_ratio(r)}; slowest {fmt_ratio(worst)}"
-        goal.met = r <= SWITCH_GOAL and worst <= SWITCH_WORST
-        over = []
+        missing = routes["failforward"].missing
+        goal.met = r <= SWITCH_GOAL and worst <= SWITCH_WORST and not missing
+        over = [f"the marker never showed for {', '.join(missing)}"] if missing else []
         if r > SWITCH_GOAL:
             over.append(f"median {(ours.median - SWITCH_GOAL * floor.median) * 1000:.0f} ms over {SWITCH_GOAL:g}x")
         if worst > SWITCH_WORST:
