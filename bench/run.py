@@ -1140,8 +1140,10 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         "Chapters are generated deterministically (`bench/workload.py`): headings, paragraphs "
         "with bold, italic, inline code and links, bullet lists with nesting, ordered lists, "
         "code blocks and quotes.",
-        "Journals are generated with `Workbook.add_setback` and one batched insert of "
-        "reflections shaped like `Workbook.save_reflection`'s.",
+        "Journals are generated with `Workbook.add_setback` and one batched `Store.insert_many` of "
+        "reflections shaped like `Workbook.save_reflection`'s, so every record carries its uid, "
+        "change time and device and the file is the store's own (schema version, pretty-printed "
+        "sorted JSON); each is checked to open with nothing to migrate and nothing rewritten.",
         "frogmouth shows a document where failforward shows its home screen: the comparison is "
         "of two Textual apps opening on real content, not of the same screen.",
         "Textual's Markdown widget on 300 KB runs once (it takes tens of seconds).",

@@ -502,7 +502,7 @@ def setback_journal(folder: Path, chapters: list[Any]) -> int:
     from tui.workbook import Workbook
 
     workload.build_journal(folder, 0, chapters)
-    store = Store(folder)
+    store = Store(folder, device=workload.DEVICE)
     try:
         return Workbook(store, chapters).add_setback(SETBACK, "project").id
     finally:
