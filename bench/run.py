@@ -15,11 +15,13 @@ on the same disk as the checkout (never a tmpfs, where fsync would be free).
 ``--quick`` takes one or two repetitions and skips the slowest peer runs: for
 trying the suite out, not for the document.
 
-Why one module of about 1,400 lines: every measurement here shares the
+Why one module of about 1,200 lines: every measurement here shares the
 scratch folders, the Results record and the document's table builders, and
-``main()`` runs them in the order the document shows them. The next split:
-one module per family (start-up, chapter switch, store, peers) and one for
-the document.
+``main()`` runs them in the order the document shows them. What other parts
+share is in ``bench/common.py``; the first screen and the route over the
+shipped chapters are in ``bench/switch.py``. The next split: one module per
+remaining family (start-up by journal size, store, peers) and one for the
+document.
 """
 
 from __future__ import annotations
@@ -860,6 +862,10 @@ frame of the new screen shows the guide with the focus, and the question's focus
 (`Widget.focus`, run after the mount) is painted a frame or two later, about 30-40 ms
 (measured headless: the chapter's text is complete in the first frame after the key). In tmux the
 steps are longer again by the terminal output of a full 80x24 screen with its colours.
+A step can also wait for a full garbage collection (`WorkbookApp.collect_when_idle`):
+one that falls due by the memory's growth runs whether or not keys are arriving, and each
+new chapter screen allocates, so somewhere along the route one lands right after a ctrl+n
+(tens of ms; the profile shows `gc.collect` when it happened in the profiled step).
 Candidates: an `AUTO_FOCUS` of `""` for the chapter screen, choosing the narrow layout
 before the first styling (in `compose`, from the app's size), keeping one chapter screen
 and swapping its guide and form instead of building a screen per chapter, and fewer

@@ -29,9 +29,17 @@ the run. In tmux: a private tmux server runs the app in an 80x24 window, and a
 control-mode client (``tmux -C``) receives the pane's output as ``%output``
 events, each timed as its bytes arrive (a reader thread doing nothing else);
 the events are fed into pyte, and a step ends with the event after which the
-screen shows the marker. The key is sent on the same control connection
+screen shows the marker; for the focus, the terminal has no widget tree, so the
+focused field's cells (its region from the headless run: the layout is the
+same at 80x24) must look as they do once the output pauses, cursor or
+highlight drawn (:meth:`Run.wait`). The key is sent on the same control connection
 (``send-keys``), its time taken just before. Floor and failforward runs are
 interleaved, one fresh process per pass, so noise hits both alike.
+
+Why one module of about 800 lines: the markers, the replay of frames, the
+tmux control client and the goals define one measurement and change
+together. The control client (``ControlTmux``, ``Run``) is the part to move
+out first when another measurement needs a real terminal.
 """
 
 from __future__ import annotations
@@ -72,6 +80,8 @@ from floor import screen_text  # noqa: E402
 
 SIZE = (80, 24)
 QUIET = 0.3  # seconds without output (tmux) or a pause (headless) after a step: the screen has settled
+GAP = 0.1  # tmux: the field's look is taken at the output's first pause this long (before a cursor blinks, 0.5 s)
+SWITCH_INTERVAL = 0.0005  # tmux: how soon the reader thread gets the interpreter to time an event (default 5 ms)
 SWITCH_GOAL, SWITCH_WORST = 2.0, 3.0  # the route's median vs the floor's; no chapter's median over this
 FIRST_GOAL = 1.25
 FIRST_MARKER = "Press n to name a setback"  # the home screen's hint, filled with its lists (an empty journal)
@@ -303,6 +313,7 @@ class ControlTmux:
         self.socket = f"ffswitch-{os.getpid()}"
         self.count = 0
         self.path = ""
+        self.interval = 0.005
 
     def tmux(self, *args: str, check: bool = True) -> str:
         out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
@@ -311,6 +322,8 @@ class ControlTmux:
         return out.stdout
 
     def __enter__(self) -> ControlTmux:
+        self.interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         w, h = SIZE
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "-x", str(w), "-y", str(h), "sleep 86400")
         self.tmux("set-option", "-g", "status", "off")
@@ -318,6 +331,7 @@ class ControlTmux:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        sys.setswitchinterval(self.interval)
         self.tmux("kill-server", check=False)
         if self.path:
             Path(self.path).unlink(missing_ok=True)
@@ -410,8 +424,9 @@ class Run:
         """Seconds from ``start`` to the event after which the screen showed ``marker``.
 
         Waits for the output to go quiet (``QUIET``) after the texts showed. With a region (the focused field's,
-        from the headless run: the layout is the same at 80x24), its cells must also look as they do once the
-        output is quiet: the field drawn with the focus, its cursor or highlight, as the terminal shows it.
+        from the headless run: the layout is the same at 80x24), its cells must also look as they do when the
+        output first pauses (``GAP``) after the texts showed: the field drawn with the focus, its cursor or
+        highlight, as the terminal shows it (taken before a blinking cursor first goes out).
         """
         seen: list[tuple[float, bool, Any]] = []
         deadline = time.monotonic() + timeout
@@ -420,10 +435,17 @@ class Run:
             if any(ok for _, ok, _ in seen) and time.monotonic() - self.last_output > QUIET:
                 break
             time.sleep(0.002)
-        final = seen[-1][2] if seen else None
-        for when, ok, cells in seen:
-            if ok and cells == final:
-                return when - start
+        shown = [i for i, (_, ok, _) in enumerate(seen) if ok]
+        if shown:
+            settled = len(seen) - 1  # the last event before the output first pauses after the texts showed
+            for i in range(shown[0], len(seen) - 1):
+                if seen[i + 1][0] - seen[i][0] >= GAP:
+                    settled = i
+                    break
+            final = seen[settled][2]
+            for when, ok, cells in seen:
+                if ok and cells == final:
+                    return when - start
         raise RuntimeError(f"{marker.texts[0]!r} did not show within {timeout:.0f} s")
 
     def close(self) -> None:
