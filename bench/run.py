@@ -859,9 +859,10 @@ and `-short` classes at 80x24, which styles the whole new screen a second time b
 first frame. The focused question then costs two more frames: `ChapterScreen.AUTO_FOCUS =
 None` means "the app's rule" in Textual 8 (focus the first focusable widget), so the first
 frame of the new screen shows the guide with the focus, and the question's focus
-(`Widget.focus`, run after the mount) is painted a frame or two later, about 30-40 ms
-(measured headless: the chapter's text is complete in the first frame after the key). In tmux the
-steps are longer again by the terminal output of a full 80x24 screen with its colours.
+(`Widget.focus`, run after the mount) is painted one or more frames later: the "texts
+alone" column of the route's table is the step without it (the chapter's text is complete in
+the first frame of the new screen). In tmux the steps are longer again by the terminal output
+of a full 80x24 screen with its colours.
 A step can also wait for a full garbage collection (`WorkbookApp.collect_when_idle`):
 one that falls due by the memory's growth runs whether or not keys are arriving, and each
 new chapter screen allocates, so somewhere along the route one lands right after a ctrl+n
@@ -1005,7 +1006,9 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         "asked of the app in the frame; in tmux, the focused field's cells (from the headless layout, the same "
         "at 80x24) must look as they do once the screen is quiet, its cursor or highlight drawn. For the floor: "
         "the next screen's Static. One pass of every step per fresh process, floor and failforward "
-        "interleaved; medians and worst over the passes, the floor's figure over all its steps."
+        "interleaved; medians and worst over the passes, the floor's figure over all its steps. "
+        "Texts alone: the same steps to the frame with the marker's texts, whatever has the focus "
+        "and however the question looks (what the focused question adds is the difference)."
     )
     add("")
     out.extend(switch.route_table(res.route))

@@ -264,9 +264,11 @@ async def headless_pass(spec: dict[str, Any]) -> dict[str, Any]:
     if profiler is not None:
         profiler.dump_stats(spec["profile_out"])
     found = first_shown(frames, waits)
+    text_only = first_shown(frames, [(s, i, Marker(m.texts, m.any_of)) for s, i, m in waits])
     return {
         "labels": labels,
         "times": [f[0] if f else None for f in found],
+        "text_times": [f[0] if f else None for f in text_only],
         "regions": [f[1] if f else None for f in found],
     }
 
@@ -374,6 +376,7 @@ class Run:
         self.done = 0  # chunks taken into lines
         self.rest = b""
         self.last_output = 0.0
+        self.text_shown = 0.0  # of the last wait: seconds to the marker's texts, the focused field's look aside
         deadline = time.monotonic() + 10
         while not self.chunks and time.monotonic() < deadline:  # attached: tmux greets the client
             time.sleep(0.005)
@@ -443,6 +446,7 @@ class Run:
                     settled = i
                     break
             final = seen[settled][2]
+            self.text_shown = seen[shown[0]][0] - start
             for when, ok, cells in seen:
                 if ok and cells == final:
                     return when - start
@@ -459,14 +463,20 @@ class Run:
 
 def tmux_pass(
     tmux: ControlTmux, cmd: list[str], markers: list[Marker], opening: tuple[str, Marker] | None
-) -> list[float]:
+) -> tuple[list[float | None], list[float | None]]:
     """One pass in tmux: start the app, open the first chapter (``opening``: its key and marker), then ctrl+n
-    through ``markers``. The first marker of the floor is its first screen."""
+    through ``markers``. The first marker of the floor is its first screen. The time of each step, and to
+    its texts alone."""
+    times: list[float | None] = []
+    texts: list[float | None] = []
     with tmux.run(cmd, base_env()) as run:
         run.wait(run.send("Enter"), markers[0] if opening is None else opening[1])
         if opening is not None:
             run.wait(run.send(opening[0]), markers[0])
-        return [run.wait(run.send("C-n"), marker) for marker in markers[1:]]
+        for marker in markers[1:]:
+            times.append(run.wait(run.send("C-n"), marker))
+            texts.append(run.text_shown)
+    return times, texts
 
 
 def tmux_first(tmux: ControlTmux, cmd: list[str], marker: Marker) -> float:
@@ -482,9 +492,13 @@ class Route:
     """One app's route in one mode: the time of each step over the passes."""
 
     steps: dict[str, Series] = field(default_factory=dict)
+    texts: dict[str, Series] = field(default_factory=dict)  # the same steps to the marker's texts alone
     error: str = ""
 
-    def add(self, labels: list[str], times: list[float | None]) -> None:
+    def add(self, labels: list[str], times: list[float | None], texts: list[float | None] | None = None) -> None:
+        for label, took in zip(labels, texts or [], strict=False):
+            if took is not None:
+                self.texts.setdefault(label, Series()).values.append(took)
         for label, took in zip(labels, times, strict=True):
             series = self.steps.setdefault(label, Series())
             if took is None:
@@ -563,7 +577,7 @@ def measure_switch(reps: int, profile_slowest: bool = False) -> SwitchResults:
                 if name == "failforward":
                     spec = {"app": "ours", "data_dir": str(fresh())}
                 out = run_headless(spec)
-                route.add(out["labels"], out["times"])
+                route.add(out["labels"], out["times"], out.get("text_times"))
                 if name == "failforward":
                     for i, region in enumerate(out["regions"]):
                         if region:
@@ -582,13 +596,13 @@ def measure_switch(reps: int, profile_slowest: bool = False) -> SwitchResults:
                     try:
                         if name == "floor":
                             markers = [Marker((screen_text(n + 1),)) for n in range(steps + 1)]
-                            times = tmux_pass(tmux, floor_cmd, markers, None)
-                            route.add([f"screen {n + 2}" for n in range(steps)], list(times))
+                            times, _ = tmux_pass(tmux, floor_cmd, markers, None)
+                            route.add([f"screen {n + 2}" for n in range(steps)], times)
                         else:
                             fresh()
                             markers = [terminal_marker(chapter_marker(chapters, i), regions) for i in range(steps + 1)]
-                            times = tmux_pass(tmux, ours_cmd, markers, ("o", home))
-                            route.add([c.id for c in chapters[1:]], list(times))
+                            times, texts = tmux_pass(tmux, ours_cmd, markers, ("o", home))
+                            route.add([c.id for c in chapters[1:]], times, texts)
                     except Exception as exc:
                         route.error = f"error: {str(exc)[:120]}"
     if profile_slowest:
@@ -741,33 +755,34 @@ def first_goals(first: dict[str, dict[str, Series]]) -> list[Goal]:
 
 
 def route_table(res: SwitchResults) -> list[str]:
-    """Markdown: per chapter, median and worst in each mode, with the floor's pooled median beside."""
+    """Markdown: per chapter, in each mode, the median and worst step, its ratio to the floor (all the floor's
+    steps pooled), and the median to the chapter's texts alone (the focused question's look aside)."""
     modes = list(res.routes)
-    head = "| Step (ctrl+n to) | " + " | ".join(f"{m}: median (worst) | vs floor" for m in modes) + " |"
-    lines = [head, "|---|" + "---|---|" * len(modes)]
+    head = "| Step (ctrl+n to) | " + " | ".join(f"{m}: median (worst) | vs floor | texts alone" for m in modes)
+    lines = [head + " |", "|---|" + "---|---|---|" * len(modes)]
     labels = list(next(iter(res.routes.values()))["failforward"].steps) if res.routes else []
+
+    def cells(name: str, mode: str, series: Series, texts: Series) -> list[str]:
+        floor = res.routes[mode]["floor"].pooled
+        figure = f"{series.median * 1000:.0f} ms ({max(series.values) * 1000:.0f} ms)" if series.ok else series.error
+        alone = f"{texts.median * 1000:.0f} ms" if texts.ok and name == "failforward" else "–"
+        return [figure or "n/a", fmt_ratio(ratio(series, floor)), alone]
+
     for label in labels:
-        cells = []
+        row: list[str] = []
         for mode in modes:
-            series = res.routes[mode]["failforward"].steps.get(label, Series(error="n/a"))
-            floor = res.routes[mode]["floor"].pooled
-            if series.ok:
-                cells.append(f"{series.median * 1000:.0f} ms ({max(series.values) * 1000:.0f} ms)")
-            else:
-                cells.append(series.error or "n/a")
-            cells.append(fmt_ratio(ratio(series, floor)))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            route = res.routes[mode]["failforward"]
+            row += cells(
+                "failforward", mode, route.steps.get(label, Series(error="n/a")), route.texts.get(label, Series())
+            )
+        lines.append(f"| {label} | " + " | ".join(row) + " |")
     for name in ("failforward", "floor"):
-        cells = []
+        row = []
         for mode in modes:
-            pooled = res.routes[mode][name].pooled
-            floor = res.routes[mode]["floor"].pooled
-            worst = f" ({max(pooled.values) * 1000:.0f} ms)" if pooled.ok else ""
-            cells += [
-                f"{pooled.median * 1000:.0f} ms{worst}" if pooled.ok else pooled.error,
-                fmt_ratio(ratio(pooled, floor)),
-            ]
-        lines.append(f"| **all steps, {name}** | " + " | ".join(cells) + " |")
+            route = res.routes[mode][name]
+            texts = Series([v for s in route.texts.values() for v in s.values])
+            row += cells(name, mode, route.pooled, texts)
+        lines.append(f"| **all steps, {name}** | " + " | ".join(row) + " |")
     return lines
 
 
