@@ -824,7 +824,7 @@ def only(part: str, quick: bool) -> int:
 
 
 def main() -> None:
-    if sys.argv[1] != "headless":
+    if len(sys.argv) != 3 or sys.argv[1] != "headless":
         raise SystemExit(__doc__)
     spec = json.loads(sys.argv[2])
     out = asyncio.run(headless_pass(spec))
