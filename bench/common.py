@@ -78,6 +78,7 @@ def base_env() -> dict[str, str]:
         XDG_CONFIG_HOME=str(SCRATCH / "xdg-config"),
         XDG_DATA_HOME=str(SCRATCH / "xdg-data"),
         XDG_CACHE_HOME=str(SCRATCH / "xdg-cache"),
+        FAILFORWARD_STATE_DIR=str(SCRATCH / "state"),  # the lock and device id stay out of the real state folder
     )
     env.pop("TEXTUAL", None)  # no devtools
     return env
