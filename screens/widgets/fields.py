@@ -301,6 +301,11 @@ class ChecklistField(Vertical):
         event.stop()
         self.post_message(FieldChanged())
 
+    def set_pending(self, typed: dict[str, Any]) -> None:
+        """Put text typed but not added (from a draft) back into the new-item inputs."""
+        self.query_one("#new-text", Input).value = str(typed.get("text", ""))
+        self.query_one("#new-due", Input).value = str(typed.get("due", ""))
+
     @property
     def pending(self) -> dict[str, str]:
         """Text typed into the new-item inputs but not added yet (kept in drafts)."""
@@ -384,14 +389,16 @@ class FieldBox(Vertical):
             elif isinstance(w, ChecklistField):
                 w.set_items(value if isinstance(value, list) else [])
 
-    def focus_input(self, scroll_visible: bool = True) -> None:
-        """Focus the place to answer this question."""
+    def input_target(self) -> Widget:
+        """The widget that takes the keys for this question."""
         w = self.widget
         if isinstance(w, ChecklistField):
-            target = w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
-            target.focus(scroll_visible=scroll_visible)
-        else:
-            w.focus(scroll_visible=scroll_visible)
+            return w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
+        return w
+
+    def focus_input(self, scroll_visible: bool = True) -> None:
+        """Focus the place to answer this question."""
+        self.input_target().focus(scroll_visible=scroll_visible)
 
     @on(Input.Blurred)
     def _check_date(self, event: Input.Blurred) -> None:
