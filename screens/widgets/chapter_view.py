@@ -81,7 +81,7 @@ class ChapterView(Container):
         """A draft was written or the answers saved: the chapter bar says so."""
 
     def __init__(self, session: ChapterSession, focus_field: str | None = None, *, shown: bool = True) -> None:
-        super().__init__(id=f"view-{session.chapter.id}", classes="chapter-view")
+        super().__init__(classes="chapter-view")  # no id: a stale view may still be leaving as its successor comes
         self.session = session
         self.chapter: Chapter = session.chapter
         self.setback_id = session.setback_id
