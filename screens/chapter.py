@@ -18,12 +18,13 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base import WorkbookScreen
 from screens.dialogs.pick import PickDialog
 from screens.widgets.chapter_view import DRAFT_DELAY, ChapterView, EarlierAnswers, FormPane
 from screens.widgets.fields import FieldChanged
+from screens.widgets.footer import KeysFooter
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
 from tui.workbook import ChapterSession
@@ -87,7 +88,7 @@ class ChapterScreen(WorkbookScreen[None]):
             yield Static("", id="bar-status")  # never cut: where you are, the status, unsaved changes
         with Container(id="panes"):
             yield self.view
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.chapter.title
