@@ -66,6 +66,7 @@ class ChapterScreen(WorkbookScreen[None]):
         self.view = ChapterView(session, focus_field)
         self._views: dict[str, ChapterView] = {session.chapter.id: self.view}
         self._prepare_timer: Timer | None = None
+        self._building: ChapterView | None = None  # a chapter being built to be shown
         self._fit(self.app.size)  # before the first styling, so that it is styled once
 
     @property
@@ -131,7 +132,7 @@ class ChapterScreen(WorkbookScreen[None]):
     def _prepare_neighbours(self) -> None:
         """Build, hidden, the view of the next chapter (then, at the next quiet moment, the one before)."""
         self._prepare_timer = None
-        if not self.is_attached:
+        if not self.is_attached or self._building is not None:
             return
         for chapter_id in self._neighbour_ids():
             if chapter_id not in self._views:
@@ -148,7 +149,12 @@ class ChapterScreen(WorkbookScreen[None]):
             self._views.pop(chapter_id).remove()
 
     def show_chapter(self, chapter_id: str, focus_field: str | None = None) -> None:
-        """Show another chapter of the setback in place of this one (what was typed is written first)."""
+        """Show another chapter of the setback in place of this one (what was typed is written first).
+
+        A view not built yet is built hidden first: until it is ready the
+        chapter left stays on screen (without the keys), so no frame is spent
+        on a half-built chapter.
+        """
         old = self.view
         if self.maximized is not None:
             self.minimize()
@@ -157,15 +163,27 @@ class ChapterScreen(WorkbookScreen[None]):
             self._views.pop(chapter_id).remove()
             view = None
         self.set_focus(None)  # nothing typed from here on reaches the chapter left
+        old.deactivate()
+        if view is not None:
+            self._swap(old, view, focus_field)
+            return
+        view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
+        self._views[chapter_id] = view
+        self._building = view
+        mounted = self.query_one("#panes", Container).mount(view)
+
+        async def when_built() -> None:
+            await mounted
+            if self._building is view and view.is_attached:
+                self._swap(old, view, focus_field)
+
+        self.call_next(when_built)
+
+    def _swap(self, old: ChapterView, view: ChapterView, focus_field: str | None) -> None:
+        self._building = None
         old.hide()
-        panes = self.query_one("#panes", Container)
-        if view is None:
-            view = ChapterView(self.workbook.session(self.setback_id, chapter_id), focus_field)
-            self._views[chapter_id] = view
-            panes.mount(view, before=0)
-        else:
-            panes.move_child(view, before=0)  # first, so the screen's queries find the chapter shown
-            view.show(focus_field)
+        self.query_one("#panes", Container).move_child(view, before=0)  # first: the screen's queries find it
+        view.show(focus_field)
         self.view = view
         self.sub_title = view.chapter.title
         self._update_bar()
@@ -231,8 +249,8 @@ class ChapterScreen(WorkbookScreen[None]):
         self.host.after_typing(lambda: self._go_to_neighbour(step))
 
     def _go_to_neighbour(self, step: int) -> None:
-        if self.app.screen is not self:
-            return  # something was put on top (the window got too small) before the key was handled
+        if self.app.screen is not self or self._building is not None:
+            return  # something was put on top (the window got too small), or the last move is not done
         target = self.workbook.neighbour(self.chapter.id, step)
         if target is None:
             self.notify("This is the " + ("last" if step > 0 else "first") + " chapter.")

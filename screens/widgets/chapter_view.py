@@ -153,9 +153,13 @@ class ChapterView(Container):
         self.load()
 
     def hide(self) -> None:
-        """Hidden, the view keeps its widgets for a later visit, but what reaches them is never a draft."""
-        self.active = False
+        """Hidden, the view keeps its widgets for a later visit."""
+        self.deactivate()
         self.display = False
+
+    def deactivate(self) -> None:
+        """From now on, what reaches the view's widgets is never a draft (it was written on leaving)."""
+        self.active = False
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
