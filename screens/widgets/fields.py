@@ -330,7 +330,7 @@ class FieldBox(Vertical):
         if f.help:
             yield Label(Content(f.help), classes="help")
         yield self._input()
-        yield Label("", classes="error -empty", id=f"error-{f.id}")
+        # The error line is added with the first error: every widget is styled when a chapter is built.
 
     def _input(self) -> Widget:
         f = self.field
@@ -417,9 +417,13 @@ class FieldBox(Vertical):
             self.show_error("")
 
     def show_error(self, message: str) -> None:
-        error = self.query_one(f"#error-{self.field.id}", Label)
-        error.update(Content(message))
-        error.set_class(not message, "-empty")
+        errors = self.query_children(f"#error-{self.field.id}")
+        if errors:
+            error = errors.first(Label)
+            error.update(Content(message))
+            error.set_class(not message, "-empty")
+        elif message:
+            self.mount(Label(Content(message), classes="error", id=f"error-{self.field.id}"))
         self.set_class(bool(message), "-invalid")
 
 
