@@ -13,6 +13,7 @@ from screens.widgets.chapter_view import ChapterView
 from screens.widgets.fields import MultiList
 from tui.app import WorkbookApp, make_app
 from tui.locations import shipped_content_dir
+from tui.records import Conflict
 
 from .conftest import FIXTURE_CHAPTERS, fixed_clock
 from .test_app import create_setback_and_open_first_chapter
@@ -130,4 +131,31 @@ async def test_only_the_chapter_shown_and_its_neighbours_are_kept(data_dir: Path
             kept = [v.chapter.id for v in views(screen)]
             assert len(kept) <= 3 and set(kept) <= {ids[index - 1], ids[index], ids[index + 1]}
             assert [v for v in views(screen) if v.display] == [screen.view]
+        await pilot.press("ctrl+q")
+
+
+async def test_a_view_built_with_a_conflict_resolved_since_is_built_again_without_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conflict = Conflict(
+            id=1, table="reflections", field="tags", here=["a"], other=["b"], answer=True,
+            chapter_id="second", other_device="devbox",
+        )  # fmt: skip
+        found = [conflict]
+        conflicts = app.workbook.conflicts
+
+        def with_found(setback_id: int | None = None, chapter_id: str | None = None) -> list[Conflict]:
+            return list(found) if chapter_id == "second" else conflicts(setback_id, chapter_id)
+
+        monkeypatch.setattr(app.workbook, "conflicts", with_found)  # as a merge leaves it
+        screen = await create_setback_and_open_first_chapter(pilot, "Two machines")
+        ahead = await built_ahead(pilot, screen, "second")
+        assert ahead.query("#conflicts")
+        found.clear()  # resolved on the other machine, then synced
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.chapter.id == "second" and screen.view is not ahead
+        assert not screen.query("#conflicts") and screen.view.query("#form")
         await pilot.press("ctrl+q")

@@ -149,7 +149,10 @@ class ChapterView(Container):
         if earlier:
             self.query_one("#builds-on", Static).update(earlier_text(earlier))
         self.form.show_errors({})
-        self.query_one("#guide", GuideView).finish_later()
+        guide = self.query_one("#guide", GuideView)
+        guide.finish_later()
+        for pane in (guide, self.form, *self.query(EarlierAnswers)):
+            pane.scroll_home(animate=False, immediate=True)  # as a chapter opened afresh: from the top
         self.load()
 
     def hide(self) -> None:
