@@ -3,9 +3,9 @@
 The screen keeps its frame (header, chapter bar, keys) for as long as chapters
 are read one after another: ctrl+n and ctrl+r show another ChapterView
 (screens/widgets/chapter_view.py) in its place. The views of the chapters
-before and after the one shown are built once the app has been idle for
-PREPARE_AFTER, so that moving to them only hides one view and shows another;
-no more than those three are kept.
+before and after the one shown are built once the form has not changed for
+PREPARE_AFTER (typing done, its draft written), so that moving to them only
+hides one view and shows another; no more than those three are kept.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = ["DRAFT_DELAY", "ChapterScreen", "EarlierAnswers", "FormPane"]
 NARROW = 100  # under this many columns the guide and the form are stacked
 SHORT = 24  # under this many rows, stacked, the form gets more of the height and the earlier answers less
 STATUS_WORDS = {"empty": "not started", "draft": "in progress", "done": "done"}
-PREPARE_AFTER = 1.0  # seconds of quiet after a chapter is shown before its neighbours are built
+PREPARE_AFTER = 1.5  # seconds without a change in the form before the neighbours are built (after the draft, at 0.8)
 
 
 class ChapterScreen(WorkbookScreen[None]):

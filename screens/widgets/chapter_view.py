@@ -230,10 +230,10 @@ class ChapterView(Container):
         return {c.field.id: c.pending for c in self.query(ChecklistField) if any(c.pending.values())}
 
     @on(FieldChanged)
-    def _changed(self, event: FieldChanged) -> None:
+    def _changed(self) -> None:
         # Widgets also report the values just loaded; drafts are compared with
-        # what was loaded, so those never become drafts.
-        event.stop()
+        # what was loaded, so those never become drafts. (The screen hears it
+        # too: building the chapters around waits for a pause in typing.)
         if not self.active:
             return
         self._dirty = True
