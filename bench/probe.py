@@ -3,6 +3,8 @@
     python bench/probe.py APP OUT MARKER [ARGS...]    headless: APP is ours, floor or frogmouth
     python bench/probe.py floor --plain               the bare Textual app in a real terminal (tmux)
 
+``PROBE_SIZE=COLSxROWS`` in the environment sets the headless size (120x40 unless given).
+
 Runs under any of the benchmark's interpreters (ours, or a peer's venv), so it
 imports nothing but the standard library and the Textual of that interpreter.
 
@@ -26,14 +28,13 @@ import sys
 import time
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>]")
-SIZE = (120, 40)
+SIZE = tuple(int(n) for n in os.environ.get("PROBE_SIZE", "120x40").split("x"))
 PROFILER = None
 if os.environ.get("PROBE_PROFILE"):  # cProfile from here to the first frame (set by bench/run.py)
     import cProfile
 
     PROFILER = cProfile.Profile()
     PROFILER.enable()
-FLOOR_TEXT = "floor: a bare Textual app"
 
 
 def _memory() -> dict[str, int]:
@@ -50,18 +51,10 @@ def _memory() -> dict[str, int]:
 
 
 def floor_app() -> object:
-    """The floor: an App with a Header and a Static, nothing else."""
-    from textual.app import App, ComposeResult
-    from textual.widgets import Header, Static
+    """The floor (bench/floor.py): a bare Textual app, a Header, a Static and a Footer on its screen."""
+    from floor import FloorApp
 
-    class Floor(App[None]):
-        TITLE = "floor"
-
-        def compose(self) -> ComposeResult:
-            yield Header()
-            yield Static(FLOOR_TEXT)
-
-    return Floor()
+    return FloorApp()
 
 
 def instrument(out: str, marker: str) -> None:

@@ -2,6 +2,8 @@
 
     python bench/run.py [--quick] [--out docs/PERFORMANCE.md]
     python bench/run.py --only encrypted    start-up and save at 10k, plain and encrypted; prints, writes nothing
+    python bench/run.py --only switch       ctrl+n over every shipped chapter vs the floor, 80x24 (bench/switch.py)
+    python bench/run.py --only first        first screen vs the floor, 80x24, headless and tmux (bench/switch.py)
 
 Run by ``make bench``. It installs the peers (frogmouth, jrnl) with pip into
 their own venvs under ``bench/.venvs/`` (git-ignored; a peer that cannot be
@@ -13,11 +15,13 @@ on the same disk as the checkout (never a tmpfs, where fsync would be free).
 ``--quick`` takes one or two repetitions and skips the slowest peer runs: for
 trying the suite out, not for the document.
 
-Why one module of about 1,400 lines: every measurement here shares the
+Why one module of about 1,200 lines: every measurement here shares the
 scratch folders, the Results record and the document's table builders, and
-``main()`` runs them in the order the document shows them. The next split:
-one module per family (start-up, chapter switch, store, peers) and one for
-the document.
+``main()`` runs them in the order the document shows them. What other parts
+share is in ``bench/common.py``; the first screen and the route over the
+shipped chapters are in ``bench/switch.py``. The next split: one module per
+remaining family (start-up by journal size, store, peers) and one for the
+document.
 """
 
 from __future__ import annotations
@@ -28,25 +32,15 @@ import datetime as dt
 import json
 import os
 import platform
-import pstats
-import shlex
 import shutil
-import signal
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-VENVS = BENCH / ".venvs"
-SCRATCH = VENVS / "scratch"
-PY = sys.executable
 KB = 1024
 GUIDE_SIZES = [3 * KB, 30 * KB, 300 * KB]
 JOURNAL_SIZES = [0, 1000, 10000]
@@ -54,49 +48,26 @@ SEALED_SIZE = 10000  # the journal measured encrypted too, beside its plain copy
 PASSPHRASE = "the benchmark's passphrase, no secret"
 FRAME = 1 / 60  # one frame at 60 fps: a pause shorter than this does not hold a key back visibly
 
-sys.path[:0] = [str(ROOT), str(BENCH)]
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-import workload  # noqa: E402  (after the path set-up)
-
-# -- numbers -----------------------------------------------------------------------
-
-
-@dataclass
-class Series:
-    """Repeated timings in seconds (or any values), summarised by median and range."""
-
-    values: list[float] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.values) and not self.error
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.values)
-
-    def ms(self, digits: int = 0) -> str:
-        if not self.ok:
-            return self.error or "n/a"
-        lo, hi = min(self.values), max(self.values)
-        fmt = f"{{:.{digits}f}}"
-        if len(self.values) == 1:
-            return f"{fmt.format(self.median * 1000)} ms (1 run)"
-        return f"{fmt.format(self.median * 1000)} ms ({fmt.format(lo * 1000)}–{fmt.format(hi * 1000)})"
-
-
-def ratio(a: Series, b: Series) -> float | None:
-    return a.median / b.median if a.ok and b.ok and b.median > 0 else None
-
-
-def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
+import switch  # noqa: E402  (after the path set-up)
+import workload  # noqa: E402
+from common import (  # noqa: E402
+    BENCH,
+    PY,
+    ROOT,
+    SCRATCH,
+    VENVS,
+    Goal,
+    Series,
+    _over,
+    base_env,
+    fmt_ratio,
+    headless_start,
+    log,
+    ratio,
+    summarize_profile,
+)
 
 # -- machine -----------------------------------------------------------------------
 
@@ -196,122 +167,6 @@ def install_peer(name: str, package: str, modules: list[str]) -> Peer:
 # -- processes -----------------------------------------------------------------------
 
 
-def base_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        FAILFORWARD_CONFIG_DIR=str(SCRATCH / "config"),
-        FAILFORWARD_DATA_DIR=str(SCRATCH / "default-data"),
-        XDG_CONFIG_HOME=str(SCRATCH / "xdg-config"),
-        XDG_DATA_HOME=str(SCRATCH / "xdg-data"),
-        XDG_CACHE_HOME=str(SCRATCH / "xdg-cache"),
-    )
-    env.pop("TEXTUAL", None)  # no devtools
-    return env
-
-
-def headless_start(
-    python: Path | str, app: str, marker: str, args: list[str], profile: Path | None = None
-) -> tuple[float, dict[str, int]]:
-    """Seconds from starting the process to its first frame showing ``marker``, and its memory (bench/probe.py)."""
-    out = SCRATCH / "probe.json"
-    out.unlink(missing_ok=True)
-    env = base_env()
-    if profile is not None:
-        env["PROBE_PROFILE"] = str(profile)
-    # Standard input and output on a pseudo-terminal, as when a person starts the app
-    # (failforward refuses to start without a terminal); the headless driver never uses it.
-    leader, follower = os.openpty()
-    drain = threading.Thread(target=_drain, args=(leader,), daemon=True)
-    drain.start()
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(
-            [str(python), str(BENCH / "probe.py"), app, str(out), marker, *args],
-            env=env,
-            stdin=follower,
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=300,
-        )
-    finally:
-        os.close(follower)
-        drain.join(timeout=5)
-        os.close(leader)
-    if not out.exists():
-        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
-        raise RuntimeError(f"{app} never showed {marker!r}: {tail[0]}")
-    data = json.loads(out.read_text())
-    return float(data.pop("painted")) - start, data
-
-
-def _drain(fd: int) -> None:
-    """Read a pseudo-terminal until it closes, so the process writing to it never blocks."""
-    with contextlib.suppress(OSError):
-        while os.read(fd, 65536):
-            pass
-
-
-class Tmux:
-    """A private tmux server (its own socket) for timing apps in a real terminal."""
-
-    def __init__(self) -> None:
-        self.socket = f"ffbench-{os.getpid()}"
-        self.path = ""
-        self.count = 0
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
-        if check and out.returncode != 0:
-            raise RuntimeError(f"tmux {args[0]}: {out.stderr.strip()}")
-        return out.stdout
-
-    def __enter__(self) -> Tmux:
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "-x", "120", "-y", "40", "sleep 86400")
-        self.tmux("set-option", "-g", "status", "off")
-        self.path = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.tmux("kill-server", check=False)
-        if self.path:
-            Path(self.path).unlink(missing_ok=True)
-
-    def first_screen(self, cmd: list[str], marker: str, env: dict[str, str], timeout: float = 60.0) -> float:
-        """Seconds from ``tmux new-session`` to ``marker`` in ``capture-pane -p``."""
-        self.count += 1
-        name = f"run{self.count}"
-        keep = ("FAILFORWARD_", "XDG_")
-        exports = [f"{k}={v}" for k, v in env.items() if k.startswith(keep)]
-        command = "exec env " + shlex.join([*exports, *cmd])
-        start = time.monotonic()
-        self.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
-        found = None
-        deadline = start + timeout
-        while time.monotonic() < deadline:
-            screen = self.tmux("capture-pane", "-p", "-t", name, check=False)
-            if marker in screen:
-                found = time.monotonic() - start
-                break
-            time.sleep(0.003)
-        pid_text = self.tmux("display-message", "-p", "-t", name, "#{pane_pid}", check=False).strip()
-        self.tmux("kill-session", "-t", name, check=False)
-        if pid_text.isdigit():  # wait for the app to leave (ours holds the journal's lock)
-            pid = int(pid_text)
-            for _ in range(500):
-                try:
-                    os.kill(pid, 0)
-                except OSError:
-                    break
-                time.sleep(0.01)
-            else:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-        if found is None:
-            raise RuntimeError(f"{marker!r} did not appear within {timeout:.0f} s")
-        return found
-
-
 def inproc(kind: str, spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
     proc = subprocess.run(
         [PY, str(BENCH / "inproc.py"), kind, json.dumps(spec)],
@@ -372,72 +227,6 @@ def measure_longline(res: Results) -> None:
         res.longline = {"error": f"error: {str(exc)[:120]}"}
 
 
-# -- profiles ------------------------------------------------------------------------
-
-
-GENERIC = {  # event-loop plumbing: large cumulative times that say nothing about the cause
-    "invoke",
-    "_invoke",
-    "_process_messages",
-    "_process_messages_loop",
-    "_dispatch_message",
-    "_on_message",
-    "on_event",
-    "_run",
-    "_tick",
-    "_run_timer",
-    "_pre_process",
-    "_invoke_and_clear_callbacks",
-    "_on_timer_update",
-    "run",
-    "_run_once",
-    "run_forever",
-    "run_until_complete",
-    "post_message",
-    "_post_message",
-    "call_next",
-    "press",
-    "_press_keys",
-    "wait_for_idle",
-}
-
-
-def summarize_profile(path: Path, top: int = 8) -> str:
-    """The project's functions and Textual's by cumulative time, then the hottest functions by own time."""
-    stats = pstats.Stats(str(path))
-    rows = stats.stats  # type: ignore[attr-defined]
-    site = "site-packages/"
-
-    def where(key: tuple[str, int, str]) -> str:
-        file, line, func = key
-        if site in file:
-            file = file.split(site, 1)[1]
-        elif file.startswith(str(ROOT)):
-            file = file[len(str(ROOT)) + 1 :]
-        else:
-            file = Path(file).name if file != "~" else ""
-        return f"{file}:{line} {func}" if file else func
-
-    def ranked(keep: Callable[[tuple[str, int, str]], bool], column: int) -> list[tuple[Any, Any]]:
-        found = [(k, v) for k, v in rows.items() if keep(k)]
-        return sorted(found, key=lambda kv: kv[1][column], reverse=True)[:top]
-
-    ours = ranked(lambda k: k[0].startswith((str(ROOT / "tui"), str(ROOT / "screens"))) and k[2][0] != "<", 3)
-    textual = ranked(lambda k: f"{site}textual/" in k[0] and k[2] not in GENERIC and k[2][0] != "<", 3)
-    own = ranked(lambda k: True, 2)
-    total = max((v[3] for v in rows.values()), default=0.0)
-    lines = [f"profiled: {total * 1000:.0f} ms in all (cProfile makes Python code about 2x slower)"]
-    for title, found, column in (
-        ("cumulative, failforward:", ours, 3),
-        ("cumulative, Textual:", textual, 3),
-        ("own time, any code:", own, 2),
-    ):
-        if found:
-            lines.append(title)
-            lines += [f"  {v[column] * 1000:8.1f} ms  {v[1]:>8} calls  {where(k)}" for k, v in found]
-    return "\n".join(lines)
-
-
 # -- the run -------------------------------------------------------------------------
 
 
@@ -445,7 +234,8 @@ def summarize_profile(path: Path, top: int = 8) -> str:
 class Results:
     machine: dict[str, str] = field(default_factory=dict)
     peers: dict[str, Peer] = field(default_factory=dict)
-    first: dict[str, dict[str, Series]] = field(default_factory=dict)  # app -> {"headless", "tmux"}
+    first: dict[str, dict[str, Series]] = field(default_factory=dict)  # app -> {"headless", "tmux"}, at 80x24
+    route: switch.SwitchResults = field(default_factory=switch.SwitchResults)  # ctrl+n over the shipped chapters
     memory: dict[str, dict[str, int]] = field(default_factory=dict)
     guide: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> renderer -> Series, bytes
     switch: dict[str, Series] = field(default_factory=dict)
@@ -461,17 +251,35 @@ class Results:
     runtime: float = 0.0
 
 
+def precompile() -> None:
+    """Bytecode for failforward's modules, as an installed wheel has it (the floor's Textual has it too).
+
+    Where PYTHONDONTWRITEBYTECODE is set (as here), an editable install would
+    otherwise compile every module again at each start, and the start-up
+    figures would count it.
+    """
+    import compileall
+
+    for package in ("tui", "screens"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="one or two repetitions, skip the slowest runs")
     parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"), help="the document to write")
     parser.add_argument(
         "--only",
-        choices=["encrypted", "longline"],
+        choices=["encrypted", "longline", "switch", "first"],
         help="run one part and print its goals (the document is left as it is): "
-        "encrypted: start-up and save at 10k, plain and encrypted; longline: one very long line typed key by key",
+        "encrypted: start-up and save at 10k, plain and encrypted; longline: one very long line typed key by key; "
+        "switch: ctrl+n over every shipped chapter against the floor, headless and in tmux at 80x24; "
+        "first: the first screen against the floor at 80x24",
     )
     args = parser.parse_args()
+    precompile()
+    if args.only in ("switch", "first"):
+        return switch.only(args.only, args.quick)
     if args.only == "encrypted":
         return only_encrypted(2 if args.quick else 5)
     quick = args.quick
@@ -529,51 +337,19 @@ def main() -> int:
     res.sealed = {"info": sealed_info}
     last_title = max(shipped, key=lambda c: c.order).title
     heading = next(line[3:].strip() for line in largest.body.splitlines() if line.startswith("## "))
-    floor_marker = "floor: a bare Textual app"
 
-    # -- first screen --------------------------------------------------------------------
-    log("first screen, headless")
-    apps: dict[str, tuple[Path | str, str, list[str], Peer | None]] = {
-        "floor": (PY, floor_marker, [], None),
-        "failforward": (PY, last_title, ["--data-dir", str(journals[0])], None),
-        "frogmouth": (frog.python or "", heading, [str(largest_file)], frog),
+    # -- first screen and chapter switches at 80x24, against the floor (bench/switch.py) -----------
+    apps = switch.first_apps(journals[0])
+    apps["frogmouth"] = {
+        "python": frog.python or "",
+        "probe": "frogmouth",
+        "marker": heading,
+        "args": [str(largest_file)],
+        "cmd": [str(frog.bin), str(largest_file)],
+        "error": frog.error,
     }
-    for name in apps:
-        res.first[name] = {"headless": Series(), "tmux": Series()}
-    for _ in range(reps + 2):  # interleaved, so a noisy moment hits every app alike
-        for name, (python, marker, app_args, peer) in apps.items():
-            series = res.first[name]["headless"]
-            if peer is not None and peer.error:
-                series.error = f"not measured: {peer.error}"
-                continue
-            try:
-                took, res.memory[name] = headless_start(
-                    python, "ours" if name == "failforward" else name, marker, app_args
-                )
-                series.values.append(took)
-            except Exception as exc:
-                series.error = f"error: {exc}"
-    if shutil.which("tmux"):
-        log("first screen, tmux")
-        commands = {
-            "floor": [PY, str(BENCH / "probe.py"), "floor", "--plain"],
-            "failforward": [str(Path(PY).parent / "failforward"), "--data-dir", str(journals[0])],
-            "frogmouth": [str(frog.bin), str(largest_file)],
-        }
-        with Tmux() as tmux:
-            for _ in range(reps):
-                for name, (_, marker, _, peer) in apps.items():
-                    series = res.first[name]["tmux"]
-                    if peer is not None and peer.error:
-                        series.error = f"not measured: {peer.error}"
-                        continue
-                    try:
-                        series.values.append(tmux.first_screen(commands[name], marker, base_env()))
-                    except Exception as exc:
-                        series.error = f"error: {exc}"
-    else:
-        for name in apps:
-            res.first[name]["tmux"].error = "tmux not installed"
+    res.first = switch.measure_first(reps, apps, res.memory)
+    res.route = switch.measure_switch(reps, profile_slowest=True)
 
     # -- start-up, RSS, save, search by journal size ------------------------------------------
     log("start-up by journal size (interleaved)")
@@ -699,6 +475,8 @@ def main() -> int:
     # -- profiles of what misses its goal ---------------------------------------------------------
     goals = evaluate(res)
     missed = {g.key for g in goals if g.met is False}
+    if res.route.profile:
+        res.profiles["route"] = res.route.profile  # the slowest chapter switch, profiled by bench/switch.py
     log(f"profiles for the missed goals: {', '.join(sorted(missed)) or 'none'}")
     profiles_dir = SCRATCH / "profiles"
     profiles_dir.mkdir()
@@ -728,7 +506,11 @@ def main() -> int:
         path = profiles_dir / f"{key}.prof"
         kind, spec, only = jobs[key]
         try:
-            if kind == "probe":
+            if kind == "probe" and key == "first":  # the first screen is measured at 80x24
+                headless_start(
+                    PY, "ours", switch.FIRST_MARKER, ["--data-dir", str(spec)], profile=path, size=switch.SIZE
+                )
+            elif kind == "probe":
                 headless_start(PY, "ours", last_title, ["--data-dir", str(spec)], profile=path)
             else:
                 inproc("profile", {"kind": kind, "out": str(path), "spec": spec, "only": only, "reps": 3})
@@ -865,43 +647,11 @@ def jrnl_journal(folder: Path, count: int) -> Path:
 # -- goals ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Goal:
-    key: str
-    goal: str
-    figure: str
-    ratio: str
-    met: bool | None
-    by: str = ""
-
-    def within(self, seconds: float, budget: float) -> None:
-        """Met when ``seconds`` is at most ``budget``; otherwise by how much it is over."""
-        self.met = seconds <= budget
-        self.by = _over(seconds, budget)
-
-    @property
-    def verdict(self) -> str:
-        if self.met is None:
-            return "not measured"
-        return "met" if self.met else f"not met by {self.by}"
-
-
-def _over(value: float, limit: float, unit: str = "ms", scale: float = 1000) -> str:
-    return f"{(value - limit) * scale:.0f} {unit} ({(value / limit - 1) * 100:.0f} % over)"
-
-
 def evaluate(res: Results) -> list[Goal]:
     goals: list[Goal] = []
-    # 1. first screen against the floor, headless and in tmux
-    for mode in ("headless", "tmux"):
-        ours, floor = res.first["failforward"][mode], res.first["floor"][mode]
-        r = ratio(ours, floor)
-        goal = Goal("first", f"first screen ({mode}) <= 1.25x the bare Textual app", "", fmt_ratio(r), None)
-        if r is not None:
-            goal.figure = f"{ours.median * 1000:.0f} ms vs floor {floor.median * 1000:.0f} ms"
-            goal.met = r <= 1.25
-            goal.by = f"{(ours.median - 1.25 * floor.median) * 1000:.0f} ms ({r / 1.25 * 100 - 100:.0f} % over 1.25x)"
-        goals.append(goal)
+    # 1. first screen and chapter to chapter against the floor, headless and in tmux, at 80x24 (issue 19)
+    goals += switch.first_goals(res.first) if res.first else []
+    goals += switch.switch_goals(res.route)
     # 2. a 30 KB chapter painted in <= 50 ms, growing linearly
     g30 = res.guide.get("generated 30 KB", {}).get("ours", Series())
     g300 = res.guide.get("generated 300 KB", {}).get("ours", Series())
@@ -1080,7 +830,7 @@ The table of start-up steps above says where the time goes: importing failforwar
 modules and libraries (TinyDB, orjson, markdown-it, YAML, the screens), then reading and
 validating every chapter's front matter (the guide bodies are parsed only when a chapter
 is shown), opening the journal, and a home screen richer than the floor (two option lists,
-a status line, a footer). Importing is the largest part; candidates are importing the
+a status line). Importing is the largest part; candidates are importing the
 chapter, journal and search screens only when first opened.""",
     "startup": """\
 What still grows with the journal at start: reading and parsing the 16 MB file (orjson),
@@ -1113,6 +863,28 @@ Before its first frame the guide parses the block structure of the whole chapter
 markdown-it, parses and renders the inline Markdown of the sections that fill the first
 screen, mounts them, and Textual lays them out and paints on its next frame (up to 16 ms
 later at 60 fps). The sections below follow right after the first frame.""",
+    "route": """\
+The floor's step is a new screen of three widgets; failforward's is a new screen of dozens
+(the header, the chapter bar, the guide's first sections, the pinned earlier answers,
+and per question a box with its label, help line, input widget and error line) whose CSS is
+applied to each, laid out and painted: the profile below shows Textual's stylesheet and
+layout taking most of the step, and `ChapterScreen._fit` (on mount) setting the `-narrow`
+and `-short` classes at 80x24, which styles the whole new screen a second time before its
+first frame. The focused question then costs two more frames: `ChapterScreen.AUTO_FOCUS =
+None` means "the app's rule" in Textual 8 (focus the first focusable widget), so the first
+frame of the new screen shows the guide with the focus, and the question's focus
+(`Widget.focus`, run after the mount) is painted one or more frames later: the "texts
+alone" column of the route's table is the step without it (the chapter's text is complete in
+the first frame of the new screen). In tmux the steps are longer again by the terminal output
+of a full 80x24 screen with its colours.
+A step can also wait for a full garbage collection (`WorkbookApp.collect_when_idle`):
+one that falls due by the memory's growth runs whether or not keys are arriving, and each
+new chapter screen allocates, so somewhere along the route one lands right after a ctrl+n
+(tens of ms; the profile shows `gc.collect` when it happened in the profiled step).
+Candidates: an `AUTO_FOCUS` of `""` for the chapter screen, choosing the narrow layout
+before the first styling (in `compose`, from the app's size), keeping one chapter screen
+and swapping its guide and form instead of building a screen per chapter, and fewer
+widgets per question (the help and error lines as one widget).""",
     "switch": """\
 The guide is a small part of a chapter switch: most of the time goes into Textual building
 the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
@@ -1174,10 +946,13 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
     add("## Time to first screen")
     add("")
     add(
-        "From starting the process to the first frame that shows the app's content, at 120x40. "
-        "The floor is a bare Textual app (a `Header` and a `Static`) on the same Textual; "
-        f"frogmouth opens the largest shipped chapter file (`content/{workload.largest_shipped_chapter().name}`) "
-        "with its own Textual; failforward opens on an empty journal and shows its home screen."
+        "From starting the process to the first frame that shows the app's content, at 80x24. "
+        "The floor is a bare Textual app on the same Textual (`bench/floor.py`: a `Header`, a `Static` and a "
+        "`Footer`), done when its Static shows; failforward opens on an empty journal and is done when its home "
+        f'screen shows its hint ("{switch.FIRST_MARKER}", filled with the lists); frogmouth opens the largest '
+        f"shipped chapter file (`content/{workload.largest_shipped_chapter().name}`) with its own Textual and is "
+        "done when the file's first heading shows. In tmux the app is started in an 80x24 window and watched "
+        "through a control-mode client (see below)."
     )
     add("")
     add("| App | Headless | vs floor | In tmux | vs floor | RSS at first screen |")
@@ -1231,6 +1006,26 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
             f"| {label} | {entry['bytes'] / KB:.1f} KB | {ours.ms()} | {ours_all.ms()} | {md.ms()} | {md_all.ms()} "
             f"| {fmt_ratio(ratio(md, ours))}, {fmt_ratio(ratio(md_all, ours_all))} | {sw.ms()} |"
         )
+    add("")
+    add("## Chapter to chapter: ctrl+n over the shipped chapters")
+    add("")
+    add(
+        "failforward opens the first shipped chapter for a setback; ctrl+n then goes through every other chapter "
+        "in the workbook's order, at 80x24. The floor (`bench/floor.py`) swaps as many screens, each a `Header`, "
+        "a `Static` and a `Footer`, with `App.switch_screen` to a new screen: what failforward's chapter screen "
+        "does. Each step runs from the ctrl+n key to the first frame after which the screen shows the next "
+        "screen done. For failforward: the chapter bar's `chapter N of M`, the first three words of the guide's "
+        "first two blocks (its heading and the paragraph under it), and the first question (the first words of "
+        "its label, or of its first option for a list question) with the focus in it: headless, the focus is "
+        "asked of the app in the frame; in tmux, the focused field's cells (from the headless layout, the same "
+        "at 80x24) must look as they do once the screen is quiet, its cursor or highlight drawn. For the floor: "
+        "the next screen's Static. One pass of every step per fresh process, floor and failforward "
+        "interleaved; medians and worst over the passes, the floor's figure over all its steps. "
+        "Texts alone: the same steps to the frame with the marker's texts, whatever has the focus "
+        "and however the question looks (what the focused question adds is the difference)."
+    )
+    add("")
+    out.extend(switch.route_table(res.route))
     add("")
     add("## Journal size")
     add("")
@@ -1346,20 +1141,32 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
     add("")
     notes = [
         "Headless first screen: `bench/probe.py` starts the app through its real entry point "
-        "with Textual's headless driver at 120x40 and turns each frame into text itself (the "
-        "headless driver skips only that step), stopping at the first frame that shows a known "
-        "string: the last chapter title on failforward's home screen, the first heading of the "
-        "chapter in frogmouth, the Static's text in the floor app.",
-        "tmux first screen: `tmux new-session` on a private server, then `capture-pane -p` "
-        "every few milliseconds until the same string appears; this includes tmux's own "
-        "start-up of the pane and the polling interval.",
+        "with Textual's headless driver at 80x24 (120x40 for the start-up by journal size) and turns "
+        "each frame into text itself (the headless driver skips only that step), stopping at the "
+        "first frame that shows a known string: failforward's home screen hint at 80x24 (its last "
+        "chapter title at 120x40), the first heading of the chapter in frogmouth, the Static's text "
+        "in the floor app.",
+        "tmux (first screen and chapter switches): a private tmux server with an 80x24 window whose "
+        "shell waits for a line before it starts the app; a control-mode client (`tmux -C`) sends "
+        "that line, then the keys (`send-keys`), taking the time just before, and receives the "
+        "pane's output as `%output` events, each timed as its bytes arrive by a thread that does "
+        "nothing else. The events are fed to a terminal emulator (pyte); a step ends with the event "
+        "after which the screen shows the marker. No polling: the resolution is that of the "
+        "events, plus the reader thread's wait for the interpreter lock (at most a few ms).",
+        "Headless chapter switches (`bench/switch.py`): the real app in-process, Pilot presses "
+        "ctrl+n; every frame is turned into terminal output as the real driver does, timed then, "
+        "and fed to the same emulator after the run, so a marker counts only when one whole "
+        "screen shows all of it. After each step the app settles and waits 0.3 s, as a person "
+        "reading would.",
         "Runs of different apps are interleaved so a noisy moment hits all of them; each "
         "in-process measurement runs in a fresh interpreter (`bench/inproc.py`).",
         "Chapters are generated deterministically (`bench/workload.py`): headings, paragraphs "
         "with bold, italic, inline code and links, bullet lists with nesting, ordered lists, "
         "code blocks and quotes.",
-        "Journals are generated with `Workbook.add_setback` and one batched insert of "
-        "reflections shaped like `Workbook.save_reflection`'s.",
+        "Journals are generated with `Workbook.add_setback` and one batched `Store.insert_many` of "
+        "reflections shaped like `Workbook.save_reflection`'s, so every record carries its uid, "
+        "change time and device and the file is the store's own (schema version, pretty-printed "
+        "sorted JSON); each is checked to open with nothing to migrate and nothing rewritten.",
         "frogmouth shows a document where failforward shows its home screen: the comparison is "
         "of two Textual apps opening on real content, not of the same screen.",
         "Textual's Markdown widget on 300 KB runs once (it takes tens of seconds).",

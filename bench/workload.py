@@ -13,6 +13,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20260314
+DEVICE = "benchmark-5eed0001"  # the machine the generated journals were written on, as the store records it
 
 _VOCABULARY = """
 setback review promotion project feedback lesson mentor habit plan goal skill gap cause impact
@@ -170,10 +171,13 @@ def reflection_answers(rng: random.Random, chapter: Any, target: int = 1250) -> 
 def build_journal(folder: Path, count: int, chapters: list[Any]) -> dict[str, Any]:
     """A journal folder with ``count`` reflections of about 1.5 KB over as many setbacks as needed.
 
-    Setbacks go through :class:`tui.workbook.Workbook`; the reflections are written
-    in one batch straight into the store's table, with the same document shape
-    ``Workbook.save_reflection`` writes (saving them one by one would rewrite the
-    whole journal once per reflection, which is what the save benchmark measures).
+    Setbacks go through :class:`tui.workbook.Workbook`; the reflections go in one
+    batch through the store's own ``Store.insert_many``, with the document shape
+    ``Workbook.save_reflection`` writes (saving them one by one would append one
+    log line per reflection, which is what the save benchmark measures). So every
+    record carries what the app gives it (``uid``, ``changed``, ``device``), the
+    journal declares the store's schema version, and the file is the one the
+    store writes on closing: the app opens it as its own, with nothing to migrate.
     """
     from tui.sanitize import clean_value
     from tui.store import Store
@@ -182,7 +186,7 @@ def build_journal(folder: Path, count: int, chapters: list[Any]) -> dict[str, An
     if folder.exists():
         shutil.rmtree(folder)
     rng = random.Random(SEED + count)
-    store = Store(folder)
+    store = Store(folder, device=DEVICE)
     try:
         workbook = Workbook(store, chapters)
         setbacks = math.ceil(count / len(chapters))
@@ -209,12 +213,34 @@ def build_journal(folder: Path, count: int, chapters: list[Any]) -> dict[str, An
                     }
                 )
             if docs:
-                store.db.table("reflections").insert_multiple(docs)
+                store.insert_many("reflections", docs)
         assert len(store.all("reflections")) == count
     finally:
         store.close()
+    check_as_written(folder)
     path = folder / "journal.json"
     return {"reflections": count, "setbacks": setbacks, "bytes": path.stat().st_size if path.exists() else 0}
+
+
+def check_as_written(folder: Path) -> None:
+    """Raise unless the journal in ``folder`` opens as the app's own: nothing to migrate, nothing rewritten,
+    every record with its uid, change time and device."""
+    from tui.store import SCHEMA_VERSION, Store
+    from tui.store.identity import CHANGED, DEVICE, UID
+
+    path = folder / "journal.json"
+    before = path.read_bytes()
+    store = Store(folder, device=DEVICE)
+    try:
+        assert store.report.migrated_from is None, f"migrated from schema {store.report.migrated_from}"
+        assert store.schema_version == SCHEMA_VERSION, store.schema_version
+        for table in ("setbacks", "reflections"):
+            for doc in store.all(table):
+                missing = [k for k in (UID, CHANGED, DEVICE) if not doc.get(k)]
+                assert not missing, f"{table} {doc['id']} has no {', '.join(missing)}"
+    finally:
+        store.close()
+    assert path.read_bytes() == before, "opening the journal rewrote it"
 
 
 def encrypt_journal(source: Path, folder: Path, passphrase: str) -> dict[str, Any]:
@@ -225,7 +251,7 @@ def encrypt_journal(source: Path, folder: Path, passphrase: str) -> dict[str, An
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(source, folder)
-    store = Store(folder)
+    store = Store(folder, device=DEVICE)
     try:
         Workbook(store, []).encrypt(passphrase)
         kdf = store.codec.header.kdf  # type: ignore[attr-defined]

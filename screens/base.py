@@ -12,16 +12,19 @@ Every screen and dialog keeps the focused widget on screen
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import Protocol, TypeVar, cast, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast, runtime_checkable
 
 from textual import events, on
 from textual.geometry import Region
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import TextArea
 
 from tui.workbook import Workbook
+
+if TYPE_CHECKING:  # imported when first needed: the home screen has no text area (about 4 ms of every start)
+    from textual.widgets import TextArea
 
 ResultType = TypeVar("ResultType")
 
@@ -111,8 +114,7 @@ class FocusInView(Screen[ResultType]):
         if widget is not None and scroll_visible:
             self.call_after_refresh(self.reveal_focus)
 
-    @on(TextArea.SelectionChanged)
-    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self.focused:
             self.call_after_refresh(self.reveal_focus)
 
@@ -130,7 +132,10 @@ class FocusInView(Screen[ResultType]):
         if question is not None:
             scroll_into_view(question, question.virtual_region_with_margin)
         scroll_into_view(widget, widget.virtual_region_with_margin)
-        if isinstance(widget, TextArea):
+        # No widget is a TextArea before the first one is made: until then, do not import it here
+        # (this runs as the first screen is drawn, where importing it would hold the frame back).
+        text_area = sys.modules.get("textual.widgets._text_area")
+        if text_area is not None and isinstance(widget, text_area.TextArea):
             scroll_into_view(widget, cursor_line(widget))
 
 

@@ -24,15 +24,13 @@ def conflicts_line(conflicts: list[Conflict]) -> str:
     """What merges kept twice, for the status lines: answers in chapters marked !, and other fields."""
     if not conflicts:
         return ""
-    answers = sum(1 for c in conflicts if c.answer)
-    others = [c for c in conflicts if not c.answer]
+    answers = sum(1 for c in conflicts if c.in_chapter)
+    others = len(conflicts) - answers
     parts = []
     if answers:
         parts.append(f"{answers} answer{'s' if answers > 1 else ''} (chapters marked !)")
-    for c in others[:2]:
-        parts.append(f"a {c.table.rstrip('s')}'s {c.field}: here {c.here!r}, other {c.other!r}")
-    if len(others) > 2:
-        parts.append(f"{len(others) - 2} more")
+    if others:
+        parts.append(f"{others} other field{'s' if others > 1 else ''} (press v to choose)")
     return "Changed on two machines, both versions kept: " + "; ".join(parts)
 
 
@@ -56,6 +54,7 @@ class HomeScreen(WorkbookScreen[None]):
         Binding("t", "open_trash", "Trash", show=False, tooltip="Bring back a deleted setback"),
         Binding("o", "open_chapter", "Open chapter", show=False),
         Binding("r", "look_back", "Look back", tooltip="Open the look-back chapter: its day has come"),
+        Binding("v", "pick_version", "Versions", tooltip="Choose between two machines' versions of a field"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -76,6 +75,8 @@ class HomeScreen(WorkbookScreen[None]):
         """Bringing back from the trash is offered only when there is something in it; r when a look back is due."""
         if action in ("undo_delete", "open_trash"):
             return bool(self.workbook.trash())
+        if action == "pick_version":
+            return bool(self._record_conflicts())
         if action == "look_back":
             setback_id = self.selected_setback if self.is_mounted else None
             return setback_id is not None and review_due(self.workbook, setback_id) is not None
@@ -144,7 +145,7 @@ class HomeScreen(WorkbookScreen[None]):
         chapters.clear_options()
         setback_id = self.selected_setback
         drafts = {(d.setback_id, d.chapter_id) for d in workbook.drafts()}
-        conflicts = {(c.setback_id, c.chapter_id) for c in workbook.conflicts() if c.answer}
+        conflicts = {(c.setback_id, c.chapter_id) for c in workbook.conflicts() if c.in_chapter}
         statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
         for chapter in workbook.chapters:
             mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
@@ -399,6 +400,53 @@ class HomeScreen(WorkbookScreen[None]):
         self.app.notify(f"“{setback.title}” is back, with everything written about it.")
         self.refresh_lists(select=setback.id)
         self.refresh_bindings()
+
+    def _record_conflicts(self) -> list[Conflict]:
+        """Fields two machines changed differently that no chapter shows (a setback's title, say)."""
+        return [c for c in self.workbook.conflicts() if not c.in_chapter]
+
+    def action_pick_version(self) -> None:
+        """Pick a field changed on two machines (when there are several), then the version to keep."""
+        from screens.dialogs.pick import PickDialog
+        from screens.widgets.conflicts import record_conflict_label
+
+        conflicts = self._record_conflicts()
+        if not conflicts:
+            self.app.notify("Nothing to choose: no field outside the chapters was changed on two machines.")
+            return
+        if len(conflicts) == 1:
+            self._pick_version(conflicts[0])
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self._pick_version(conflicts[index])
+
+        labels = [record_conflict_label(c) for c in conflicts]
+        self.app.push_screen(PickDialog("Changed on two machines: which one first?", labels), picked)
+
+    def _pick_version(self, conflict: Conflict) -> None:
+        from screens.dialogs.pick import PickDialog
+        from screens.widgets.conflicts import record_conflict_label, version_choices
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return  # escape: both versions stay kept
+            use_other = conflict.record_id is not None and index == 1
+            try:
+                self.workbook.resolve_conflict(conflict.id, use_other=use_other)
+            except (SaveError, ValueError) as exc:
+                self.host.save_failed(exc, title="Not chosen")
+                return
+            if conflict.record_id is None:
+                self.app.notify("The other version is let go.")
+            else:
+                self.app.notify("The other version is in place." if use_other else "The version here stays.")
+            self.refresh_lists()
+            self.refresh_bindings()
+
+        title = record_conflict_label(conflict).split(":", 1)[0] + ": changed on two machines. Keep which one?"
+        self.app.push_screen(PickDialog(title, version_choices(conflict)), chosen)
 
     def action_continue(self) -> None:
         last = self.workbook.last_opened()

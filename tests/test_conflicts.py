@@ -8,13 +8,17 @@ from typing import Any
 
 import orjson
 import pytest
+from textual.widgets import Label, OptionList, Static
 
+from screens.dialogs.pick import PickDialog
+from screens.home import HomeScreen
+from tui.app import make_app
 from tui.content import Chapter
 from tui.store import Store
 from tui.store.identity import merge_journals
 from tui.workbook import Workbook
 
-from .conftest import fixed_clock
+from .conftest import FIXTURE_CHAPTERS, fixed_clock
 
 
 def journal_of(wb: Workbook) -> dict[str, Any]:
@@ -107,3 +111,94 @@ def test_the_other_version_survives_a_reopen_of_the_journal_file(tmp_path: Path,
         again.close()
     assert b"devbox words" in (folder / "journal.json").read_bytes()
     assert orjson.loads((folder / "journal.json").read_bytes())["conflicts"]
+
+
+# -- on the home screen: fields no chapter shows -------------------------------------------------
+
+
+def journal_folder(tmp_path: Path, wb: Workbook) -> Path:
+    folder = tmp_path / "j"
+    with Store(folder) as s:
+        s._storage.replace_all(journal_of(wb))  # type: ignore[union-attr]
+    return folder
+
+
+def status_of(home: HomeScreen) -> str:
+    return str(home.query_one("#home-status", Static).render())
+
+
+async def test_a_setback_title_changed_on_two_machines_is_chosen_from_home_with_v(
+    tmp_path: Path, test_chapters: list[Chapter]
+) -> None:
+    wb, sid = merged_workbook(test_chapters, {"what": "same"}, {"what": "same"}, titles=("In March", "In May"))
+    app = make_app(data_dir=journal_folder(tmp_path, wb), content_dir=FIXTURE_CHAPTERS, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "1 other field (press v to choose)" in status_of(home)
+        assert home.check_action("pick_version", ()) is True
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, PickDialog)
+        question = str(dialog.query_one(".dialog-question", Label).render())
+        assert question.startswith("A setback's title: changed on two machines")
+        picks = dialog.query_one("#pick", OptionList)
+        choices = [str(picks.get_option_at_index(i).prompt) for i in range(picks.option_count)]
+        assert choices[0].startswith("Keep the one here: In March (on laptop, ")
+        assert choices[1].startswith("Use the other version: In May (on devbox, ")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is home
+        assert app.workbook.setback(sid).title == "In May"  # type: ignore[union-attr]
+        assert app.workbook.conflicts() == []
+        assert "Changed on two machines" not in status_of(home)
+        assert home.check_action("pick_version", ()) is False  # the key leaves the footer
+        setbacks = home.query_one("#setbacks", OptionList)
+        assert "In May" in str(setbacks.get_option_at_index(0).prompt)
+        await pilot.press("ctrl+q")
+    assert b'"In May"' in (tmp_path / "j" / "journal.json").read_bytes()
+
+
+async def test_escape_from_the_choice_keeps_both_versions_and_several_are_picked_one_at_a_time(
+    tmp_path: Path, test_chapters: list[Chapter]
+) -> None:
+    wb, sid = merged_workbook(test_chapters, {"what": "same"}, {"what": "same"}, titles=("In March", "In May"))
+    wb.store.insert(
+        "conflicts",
+        {
+            "table": "setbacks",
+            "field": "kind",
+            "record_id": wb.store.get("setbacks", sid)["uid"],  # type: ignore[index]
+            "ours": "layoff",
+            "theirs": "rejection",
+            "found": "2026-03-14T09:31:00",
+        },
+    )
+    app = make_app(data_dir=journal_folder(tmp_path, wb), content_dir=FIXTURE_CHAPTERS, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert "2 other fields (press v to choose)" in status_of(home)
+        await pilot.press("v")
+        picks = app.screen.query_one("#pick", OptionList)
+        labels = [str(picks.get_option_at_index(i).prompt) for i in range(picks.option_count)]
+        assert labels == [
+            "A setback's title: here “In March” · other “In May”",
+            "A setback's kind: here “layoff” · other “rejection”",
+        ]
+        await pilot.press("down", "enter")  # the kind
+        await pilot.pause()
+        assert str(app.screen.query_one(".dialog-question", Label).render()).startswith("A setback's kind")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home
+        assert len(app.workbook.conflicts()) == 2  # nothing chosen, nothing dropped
+        await pilot.press("v", "down", "enter", "enter")  # the kind again, and keep the one here
+        await pilot.pause()
+        assert app.screen is home
+        (left,) = app.workbook.conflicts()
+        assert left.field == "title"
+        assert app.workbook.setback(sid).kind == "layoff"  # type: ignore[union-attr]
+        assert "1 other field (press v to choose)" in status_of(home)
+        await pilot.press("ctrl+q")

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.content import (
     SETBACK_KINDS,
@@ -439,3 +441,49 @@ def test_check_content_prints_warnings_and_still_passes(tmp_path: Path, capsys: 
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"failforward: {tmp_path / '03-three.md'}: field 'b': unknown kind")
     assert err[1].startswith("failforward: warning: ")
+
+
+# -- the front matter is found without a Markdown parser ---------------------------------------------
+
+_PIECES = ["---", "----", "--", "...", "... ", "a: 1", "  ---", "    ---", "\t---", " \t---", "--- x", "---  ", "", " "]
+
+
+def _plugin_front_matter(text: str) -> tuple[str, int] | None:
+    """What mdit-py-plugins' front_matter_plugin (the parser the loader used before) finds."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    tokens = MarkdownIt("zero").use(front_matter_plugin).parse(text)
+    if not tokens or tokens[0].type != "front_matter":
+        return None
+    return tokens[0].content, tokens[0].map[1] if tokens[0].map else 0
+
+
+@given(
+    st.lists(st.sampled_from(_PIECES) | st.text(alphabet="-. \t:a\x00", max_size=6), max_size=8),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_front_matter_is_found_as_markdown_it_finds_it(lines: list[str], newline: str, closed: bool) -> None:
+    from tui.content.frontmatter import find_front_matter
+
+    text = newline.join(lines) + (newline if closed else "")
+    assert find_front_matter(text) == _plugin_front_matter(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("---\na: 1\n---\nbody\n", ("a: 1", 3)),
+        ("----\na: 1\n---\n----\n", ("a: 1\n---", 4)),  # the closing line is at least as long as the opening
+        ("---\na: 1\n  ...\n    ---\nbody", ("a: 1\n  ...", 4)),  # however indented; '...' only unindented
+        ("---\na: 1\n", None),  # never closed
+        (" ---\na: 1\n---\n", None),  # the first line is the marker, unindented
+    ],
+)
+def test_front_matter_markers(text: str, found: tuple[str, int] | None) -> None:
+    from tui.content.frontmatter import find_front_matter
+
+    assert find_front_matter(text) == found
+    assert _plugin_front_matter(text) == found

@@ -61,7 +61,10 @@ EXIT_PASSPHRASE = 4  # as the command line's: the passphrase was wrong
 class WorkbookApp(KeysInOrder, App[None]):
     """A guide beside a reflection form, with everything saved as you type."""
 
-    CSS_PATH = "app.tcss"
+    # The home screen's own rules are read with the app's: a screen's CSS_PATH read when the
+    # screen is first shown makes Textual parse every rule of the app again (about 5 ms of the
+    # first screen). The home screen still names home.tcss: Textual sees it is already read.
+    CSS_PATH = ["app.tcss", "../screens/home.tcss"]
     TITLE = "failforward"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -130,6 +133,8 @@ class WorkbookApp(KeysInOrder, App[None]):
         self._defer_full_collections()
         if not self.is_headless:
             self._watch_terminal()
+        if not gc.isenabled():  # the command line turns it off until the first frame (tui/cli/run.py)
+            self.call_after_refresh(gc.enable)
 
     # -- before the journal opens: its passphrase, or how a new one starts ------------
 
@@ -266,7 +271,9 @@ class WorkbookApp(KeysInOrder, App[None]):
             return False
         if action in ("help", "go") and self._workbook is None:
             return False  # the passphrase first: no screen of the journal before it is open
-        if action == "go" and parameters:
+        if action == "go" and parameters and f"screens.{parameters[0]}" in sys.modules:
+            # A section's screen can be showing only once its module is imported: the footer asks
+            # about every key as the first screen is drawn, and must not import the sections then.
             target = self._section(str(parameters[0]))
             if target is not None and isinstance(self.screen, target):
                 return False  # already there: F2 on the journal is not offered
@@ -555,14 +562,20 @@ class WorkbookApp(KeysInOrder, App[None]):
 
     @staticmethod
     def _section(section: str) -> type[Screen] | None:
-        """The screen of a section (journal, search, progress); None for home."""
-        from screens.journal import JournalScreen
-        from screens.progress import ProgressScreen
-        from screens.search import SearchScreen
+        """The screen of a section (journal, search, progress); None for home. Imports only that one."""
+        if section == "journal":
+            from screens.journal import JournalScreen
 
-        sections: dict[str, type[Screen]] = {"journal": JournalScreen, "search": SearchScreen}
-        sections["progress"] = ProgressScreen
-        return sections.get(section)
+            return JournalScreen
+        if section == "search":
+            from screens.search import SearchScreen
+
+            return SearchScreen
+        if section == "progress":
+            from screens.progress import ProgressScreen
+
+            return ProgressScreen
+        return None
 
     def action_go(self, section: str) -> None:
         """Show a section (home, journal, search, progress) from anywhere."""

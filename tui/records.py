@@ -150,6 +150,11 @@ class Conflict:
     found: str = ""
 
     @property
+    def in_chapter(self) -> bool:
+        """Whether a chapter shows it (an answer of a record still here); else it is chosen from the home screen."""
+        return self.answer and self.setback_id is not None and self.chapter_id is not None
+
+    @property
     def other_is_newer(self) -> bool:
         """Whether the other version was changed later than the one in place (as far as the times say)."""
         return bool(self.other_changed) and self.other_changed > self.here_changed

@@ -1,6 +1,8 @@
-"""Answers two machines changed differently: the other version shown above the form, and a way to keep one."""
+"""Versions two machines changed differently: answers shown above the form, other fields chosen from home."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,10 +14,42 @@ from textual.widgets import Button, Static
 from tui.content import Chapter
 from tui.workbook import Conflict, format_value
 
+NOUNS = {"setbacks": "A setback", "actions": "An action", "checkins": "A check-in", "reflections": "An answer"}
+FIELD_WORDS = {"due": "due date", "done": "done mark", "at": "time"}
+SHOWN = 120  # a version longer than this is cut in a choice list (the whole of it stays in the journal)
 
-def _when(device: str, changed: str) -> str:
+
+def when_written(device: str, changed: str) -> str:
+    """Where and when a version was written: "on laptop, 2026-03-14 09:30 UTC"."""
     where = f"on {device}" if device else "on a machine not named"
     return f"{where}, {changed.replace('T', ' ')[:16]} UTC" if changed else where
+
+
+def shown_version(value: Any) -> str:
+    """A version on one line for a choice list: empty said so, long ones cut."""
+    text = " / ".join(format_value(None, value).splitlines()) or "(empty)"
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def record_conflict_label(conflict: Conflict) -> str:
+    """What a conflict outside any chapter is about, in one line: "A setback's title: here … · other …"."""
+    noun = NOUNS.get(conflict.table, f"A {conflict.table.rstrip('s')}")
+    field = FIELD_WORDS.get(conflict.field, conflict.field.replace("_", " "))
+    gone = " (deleted here)" if conflict.record_id is None else ""
+    return f"{noun}'s {field}{gone}: here “{shown_version(conflict.here)}” · other “{shown_version(conflict.other)}”"
+
+
+def version_choices(conflict: Conflict) -> list[str]:
+    """The lines to choose from for one conflict outside a chapter: keep the one in place, or use the other.
+
+    When the record is gone there is nothing to put the other version in, so
+    the only choice is to let it go.
+    """
+    here = f"{shown_version(conflict.here)} ({when_written(conflict.here_device, conflict.here_changed)})"
+    other = f"{shown_version(conflict.other)} ({when_written(conflict.other_device, conflict.other_changed)})"
+    if conflict.record_id is None:
+        return [f"Let the other version go: {other}"]
+    return [f"Keep the one here: {here}", f"Use the other version: {other}"]
 
 
 def conflict_text(conflict: Conflict, chapter: Chapter) -> Content:
@@ -30,9 +64,9 @@ def conflict_text(conflict: Conflict, chapter: Chapter) -> Content:
     return Content.assemble(
         (label, "bold"),
         " was changed on two machines; both versions are kept.\n",
-        (f"In the form, {_when(conflict.here_device, conflict.here_changed)}{later_here}:", "italic"),
+        (f"In the form, {when_written(conflict.here_device, conflict.here_changed)}{later_here}:", "italic"),
         f"\n{here}\n",
-        (f"The other version, {_when(conflict.other_device, conflict.other_changed)}{later_other}:", "italic"),
+        (f"The other version, {when_written(conflict.other_device, conflict.other_changed)}{later_other}:", "italic"),
         f"\n{other}",
     )
 

@@ -11,14 +11,13 @@ import argparse
 import datetime as dt
 import json
 
-from tui.cli import passphrase
 from tui.cli.common import (
     EXIT_OK,
     EXIT_UNKNOWN,
     error,
     is_stdout,
-    journal_error,
     load_chapters,
+    open_read_only,
     plaintext_note,
     say,
     write_output,
@@ -27,17 +26,13 @@ from tui.cli.common import (
 
 def actions(args: argparse.Namespace) -> int:
     from tui.export.actions import action_rows, rows_ics, rows_json
-    from tui.locations import data_dir
-    from tui.workbook import StoreError, Workbook
 
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
         return chapters
-    folder = data_dir(args.data_dir)
-    try:
-        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
-    except StoreError as exc:
-        return journal_error(exc)
+    workbook = open_read_only(args, chapters)
+    if isinstance(workbook, int):
+        return workbook
     if args.json or args.ics or not is_stdout(args.output):
         plaintext_note(workbook.encrypted)
     now = dt.datetime.now().astimezone()

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from tui.content import Chapter, LoadResult
+    from tui.workbook import Workbook
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the journal, or a file named on the command line, could not be opened, read or written
@@ -42,6 +45,20 @@ def journal_error(exc: Exception) -> int:
     if isinstance(exc, (WrongPassphrase, PassphraseNeeded)):
         return EXIT_PASSPHRASE
     return EXIT_UNKNOWN if isinstance(exc, JournalTooNew) else EXIT_ERROR
+
+
+def open_read_only(args: argparse.Namespace, chapters: list[Chapter], folder: Path | None = None) -> Workbook | int:
+    """The journal of --data-dir for reading (an encrypted one's passphrase asked for or read from
+    --passphrase-file), or the exit code after saying why it could not be opened."""
+    from tui.cli import passphrase
+    from tui.locations import data_dir
+    from tui.workbook import StoreError, Workbook
+
+    folder = folder if folder is not None else data_dir(args.data_dir)
+    try:
+        return Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
+    except StoreError as exc:
+        return journal_error(exc)
 
 
 def plaintext_note(encrypted: bool) -> None:

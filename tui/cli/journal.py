@@ -24,6 +24,7 @@ from tui.cli.common import (
     is_stdout,
     journal_error,
     load_chapters,
+    open_read_only,
     plaintext_note,
     reason,
     say,
@@ -35,7 +36,6 @@ from tui.cli.common import (
 def export(args: argparse.Namespace) -> int:
     from tui.export import BadSelection, UnknownSetback, export_json, export_markdown
     from tui.locations import data_dir
-    from tui.workbook import StoreError, Workbook
 
     fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
     only, redact = split(args.only), split(args.redact)
@@ -58,10 +58,9 @@ def export(args: argparse.Namespace) -> int:
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
         return chapters
-    try:
-        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
-    except StoreError as exc:
-        return journal_error(exc)
+    workbook = open_read_only(args, chapters, folder)
+    if isinstance(workbook, int):
+        return workbook
     plaintext_note(workbook.encrypted)
     try:
         if fmt == "md-folder":
@@ -214,18 +213,14 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def list_setbacks(args: argparse.Namespace) -> int:
-    from tui.locations import data_dir
     from tui.records import Progress
-    from tui.workbook import StoreError, Workbook
 
     chapters = load_chapters(args.content)
     if isinstance(chapters, int):
         return chapters
-    folder = data_dir(args.data_dir)
-    try:
-        workbook = Workbook.read_only(folder, chapters, passphrase=passphrase.current(args, folder))
-    except StoreError as exc:
-        return journal_error(exc)
+    workbook = open_read_only(args, chapters)
+    if isinstance(workbook, int):
+        return workbook
     if args.json:
         plaintext_note(workbook.encrypted)
     try:

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tui.content.model import ContentError, FieldRef
 from tui.sanitize import clean_text
@@ -25,21 +23,49 @@ except AttributeError:  # pragma: no cover
     _YamlLoader = yaml.SafeLoader
 
 
-# Only the front matter is wanted here (the guide is rendered later, on demand): the
-# "zero" preset keeps markdown-it from working through the whole body at start-up.
-_FRONT_MATTER = MarkdownIt("zero").use(front_matter_plugin)
+def find_front_matter(text: str) -> tuple[str, int] | None:
+    """The front matter's text and the number of lines it takes with its markers, or None.
+
+    The rules of mdit-py-plugins' ``front_matter_plugin`` under markdown-it's
+    "zero" preset (what the loader used before), read line by line so that
+    starting the app needs no Markdown parser: a first line of
+    three or more ``-``; a closing line, however indented, of at least as many
+    ``-`` and nothing after them but spaces and tabs, or an unindented ``...``
+    line; no closing line, no front matter. Lines as markdown-it sees them
+    (``\r\n`` and ``\r`` end a line, NUL reads as U+FFFD). tests/test_content.py
+    checks this against the plugin on generated files.
+    """
+    src = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    if not src.startswith("---"):
+        return None
+    lines = src.split("\n")
+    if src.endswith("\n"):
+        lines.pop()
+    markers = len(lines[0]) - len(lines[0].lstrip("-"))
+    for number in range(1, len(lines)):
+        line = lines[number]
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            break  # YAML's end-of-document marker
+        rest = line.lstrip(" \t")
+        if not rest.startswith("-"):
+            continue
+        dashes = len(rest) - len(rest.lstrip("-"))
+        if dashes >= markers and not rest[dashes:].strip(" \t"):
+            break
+    else:
+        return None
+    return "\n".join(lines[1:number]), number + 1
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """The parsed front matter and the Markdown body of a chapter file."""
-    tokens = _FRONT_MATTER.parse(text)
-    if not tokens or tokens[0].type != "front_matter":
+    found = find_front_matter(text)
+    if found is None:
         raise ContentError(path, "no front matter: the file must start with a '---' line")
-    token = tokens[0]
-    end_line = token.map[1] if token.map else 0
+    content, end_line = found
     body = "".join(text.splitlines(keepends=True)[end_line:])
     try:
-        data = yaml.load(token.content, Loader=_YamlLoader)
+        data = yaml.load(content, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (front matter line {mark.line + 1})" if mark is not None else ""

@@ -17,6 +17,10 @@ out tampering (an altered header fails the key check, and then every tag):
 it only tells an accident from a wrong passphrase.
 
 No Textual, no files: :mod:`tui.store.sealed` puts this into the on-disk format.
+
+argon2 and cryptography are imported by the functions that use them, not with
+this module: a plain journal never needs them, and importing them costs a few
+milliseconds of every start (tests/test_startup.py keeps them out of it).
 """
 
 from __future__ import annotations
@@ -28,11 +32,6 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from argon2.exceptions import HashingError
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tui.store.errors import Damaged, JournalTooNew, StoreError, WrongPassphrase
 
@@ -153,6 +152,9 @@ def derive_key(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
     NFC makes a passphrase typed on a terminal that composes accents differently
     give the same key. Raises StoreError when the memory cannot be had.
     """
+    from argon2.exceptions import HashingError
+    from argon2.low_level import Type, hash_secret_raw
+
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     try:
         return hash_secret_raw(
@@ -172,12 +174,17 @@ def seal(key: bytes, header_bytes: bytes, plaintext: bytes, context: bytes) -> b
     The header and the context are authenticated with it (associated data):
     the piece opens only under the same header and for the same context.
     """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, _associated(header_bytes, context))
 
 
 def unseal(key: bytes, header_bytes: bytes, sealed: bytes | memoryview, context: bytes) -> bytes:
     """The plaintext of a sealed piece; raises :class:`Damaged` if any byte of it, the header or the context differs."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if len(sealed) < NONCE_BYTES + TAG_BYTES:
         raise Damaged("its encrypted contents are cut short")
     try:

@@ -136,7 +136,11 @@ class Store:
         passphrase: Passphrase | None = None,
         device: str | None = None,
     ) -> None:
-        """Open the journal in ``folder``, or an in-memory one (holding a copy of ``data``) for None.
+        """Open the journal in ``folder``, or an in-memory one for None, holding ``data`` itself.
+
+        An in-memory store works on the very dict it is given (no copy, and
+        migrations change its records in place): pass a copy to keep the
+        original, as :func:`upgrade` does.
 
         Each record inserted or updated is stamped with its ``uid`` (kept once
         given), the time of the change (``changed``, UTC) and ``device``: this
