@@ -27,7 +27,7 @@ from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
 from tui.route import distressing
-from tui.workbook import ChapterSession, InvalidAnswers, SaveError, Workbook, format_value
+from tui.workbook import ChapterSession, Draft, InvalidAnswers, SaveError, Workbook, format_value
 
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 
@@ -130,6 +130,8 @@ class ChapterView(Container):
     def on_mount(self) -> None:
         if self.active:
             self.load()
+        else:
+            self.fill()  # built ahead: the texts are laid in now, while nothing else is going on
 
     @property
     def form(self) -> ReflectionForm:
@@ -168,29 +170,42 @@ class ChapterView(Container):
             self._timer = None
         self._dirty = False
 
-    def load(self) -> None:
-        """Fill the form: the answers saved (or linked from the setback), then a draft's, and focus a question."""
-        form = self.form
-        form.load_answers(self.session.baseline)
+    def fill(self) -> Draft | None:
+        """Put the answers in the form: those saved (or linked from the setback), then a draft's, if any.
+
+        A view built ahead is filled as it is built and again when shown:
+        the second time, a text already shown is left as it is, so showing it
+        costs little when nothing changed in between.
+        """
+        draft = self.session.draft()
+        answers = dict(self.session.baseline)
+        pending: dict[str, Any] = {}
+        if draft is not None:
+            answers.update(draft.answers)
+            pending = draft.pending
+        self.form.load_answers(answers)
+        for checklist in self.query(ChecklistField):
+            typed = pending.get(checklist.field.id)
+            checklist.set_pending(typed if isinstance(typed, dict) else {})
         kept = self.workbook.unknown_answers(self.chapter, self.session.saved)
         kept_label = self.query_one("#kept", Label)
         if kept:
             lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
             kept_label.update(Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines)))
         kept_label.set_class(not kept, "-empty")
-        draft = self.session.draft()
-        for checklist in self.query(ChecklistField):
-            checklist.set_pending({})
+        return draft
+
+    def load(self) -> None:
+        """Fill the form, say so if a draft was restored, and focus a question."""
+        draft = self.fill()
         if draft is not None:
-            form.load_answers(draft.answers)
-            self._restore_pending(draft.pending)
             self.notify(
                 f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
                 title="Unsaved changes restored",
                 timeout=8,
             )
         if self.focus_field and self.chapter.field(self.focus_field):
-            self.call_after_refresh(form.focus_field, self.focus_field)
+            self.call_after_refresh(self.form.focus_field, self.focus_field)
         else:
             self.focus_first_field()
 
@@ -216,12 +231,6 @@ class ChapterView(Container):
         boxes = self.form.boxes()
         if boxes:
             self.screen.set_focus(boxes[0].input_target(), scroll_visible=False)
-
-    def _restore_pending(self, pending: dict[str, Any]) -> None:
-        for field_id, typed in pending.items():
-            for checklist in self.query(ChecklistField):
-                if checklist.field.id == field_id and isinstance(typed, dict):
-                    checklist.set_pending(typed)
 
     # -- drafts --------------------------------------------------------------
 

@@ -372,6 +372,10 @@ class FieldBox(Vertical):
     def set_value(self, value: Any) -> None:
         w = self.widget
         value = clean_value(value)
+        if isinstance(w, TextArea | Input) and (w.text if isinstance(w, TextArea) else w.value) == (
+            value if isinstance(value, str) else ""
+        ):
+            return  # already shown (a chapter built ahead was filled then): its cursor and wrapping stay
         with self.prevent(Input.Changed, TextArea.Changed):
             if isinstance(w, ChoiceList):
                 w.set_reactive(ChoiceList.value, value if value in w.choices else None)
