@@ -190,6 +190,7 @@ class ChapterScreen(WorkbookScreen[None]):
         self.refresh_bindings()  # ctrl+n and ctrl+r are offered only where there is a chapter to go to
         self._drop_far_views()
         self._prepare_soon()
+        self.refresh(layout=True)  # the next frame is the whole screen, never the bar or the guide alone
 
     # -- layout --------------------------------------------------------------
 
