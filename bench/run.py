@@ -340,12 +340,14 @@ def main() -> int:
 
     # -- first screen and chapter switches at 80x24, against the floor (bench/switch.py) -----------
     apps = switch.first_apps(journals[0])
+    # The chapter's text without its front matter, which frogmouth would show first (off screen at 80x24).
+    shipped_text = texts[f"shipped: {largest.id}"]
     apps["frogmouth"] = {
         "python": frog.python or "",
         "probe": "frogmouth",
         "marker": heading,
-        "args": [str(largest_file)],
-        "cmd": [str(frog.bin), str(largest_file)],
+        "args": [str(shipped_text)],
+        "cmd": [str(frog.bin), str(shipped_text)],
         "error": frog.error,
     }
     res.first = switch.measure_first(reps, apps, res.memory)

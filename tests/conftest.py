@@ -113,11 +113,12 @@ def prose(length: int, seed: int = 0) -> str:
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real data, config or state dirs."""
+    """Never touch the real data, config, state or cache dirs."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FAILFORWARD_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("FAILFORWARD_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("FAILFORWARD_STATE_DIR", str(base / "state"))
+    monkeypatch.setenv("FAILFORWARD_CACHE_DIR", str(base / "cache"))
 
 
 @pytest.fixture(autouse=True)

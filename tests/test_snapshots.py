@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from textual.widget import AwaitMount
 from textual.widgets import Input, OptionList, TextArea
 
 import tui.app
@@ -43,6 +44,26 @@ def _never_the_shipped_chapters(monkeypatch: pytest.MonkeyPatch) -> None:
         return load(folders)
 
     monkeypatch.setattr(tui.app, "load_chapters", guarded)
+
+
+@pytest.fixture
+def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
+    """pytest-textual-snapshot's, with each picture's steps started once the first screen is composed.
+
+    The snapshot plugin runs its steps as soon as Textual's start-up ends, as
+    ``App.run_test`` does not: the home screen, Textual's first screen, may
+    still be composing then.
+    """
+
+    def compare(app, *args, run_before=None, **kwargs):  # type: ignore[no-untyped-def]
+        async def first_screen_composed(pilot) -> None:  # type: ignore[no-untyped-def]
+            await AwaitMount(pilot.app.screen, [pilot.app.screen])
+            if run_before is not None:
+                await run_before(pilot)
+
+        return snap_compare(app, *args, run_before=first_screen_composed, **kwargs)
+
+    return compare
 
 
 def seeded_app(data_dir: Path) -> WorkbookApp:

@@ -123,6 +123,20 @@ class WorkbookApp(KeysInOrder, App[None]):
     def journal_open(self) -> bool:
         return self._workbook is not None
 
+    def get_default_screen(self) -> Screen:
+        """The home screen when the journal is already open, as the first screen Textual shows.
+
+        Pushed on mount over Textual's blank default screen instead, it would be
+        composed after Textual's own start-up, and a terminal would show its
+        first frame only once that start-up is done: the frame after, one
+        re-layout later, is what people saw (issue 19).
+        """
+        if self._workbook is not None:
+            from screens.home import HomeScreen
+
+            return HomeScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self._workbook is not None:
             self._show_journal()
@@ -187,7 +201,8 @@ class WorkbookApp(KeysInOrder, App[None]):
         """The home screen, then what opening the journal found (damage, recovered saves, conflict copies)."""
         from screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        if not isinstance(self.screen, HomeScreen):  # the default screen when the journal was open from the start
+            self.push_screen(HomeScreen())
         self._fit_to(self.size)
         # The journal and the app's own objects live as long as the app: keep the
         # garbage collector from walking them again and again (long pauses at 10k).

@@ -4,7 +4,8 @@ Data and config directories come from platformdirs and can be overridden by
 the ``--data-dir`` flag or the ``FAILFORWARD_DATA_DIR`` environment variable
 (``FAILFORWARD_CONFIG_DIR`` for the config directory). What belongs to this
 machine alone (the journal's lock) lives in the state directory
-(``FAILFORWARD_STATE_DIR``), never in the data folder a sync tool may copy.
+(``FAILFORWARD_STATE_DIR``), never in the data folder a sync tool may copy;
+what can be made again, in the cache directory (``FAILFORWARD_CACHE_DIR``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import hashlib
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_state_path
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_state_path
 
 APP_NAME = "failforward"
 DATA_ENV = "FAILFORWARD_DATA_DIR"
 CONFIG_ENV = "FAILFORWARD_CONFIG_DIR"
 STATE_ENV = "FAILFORWARD_STATE_DIR"
+CACHE_ENV = "FAILFORWARD_CACHE_DIR"
+FRONT_MATTER_CACHE = "front-matter.json"  # the chapters' front matter as last parsed (tui/content/cache.py)
 DB_FILE = "journal.json"
 LEGACY_LOCK_FILE = "journal.lock"  # inside the data folder, where earlier versions kept the lock
 LOG_FILE = "journal.log"  # saves since journal.json was last written whole
@@ -53,6 +56,18 @@ def state_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return user_state_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """What can be made again: $FAILFORWARD_CACHE_DIR, else the platform's (e.g. ~/.cache/failforward)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def front_matter_cache_file() -> Path:
+    return cache_dir() / FRONT_MATTER_CACHE
 
 
 def lock_file(data_folder: Path) -> Path:

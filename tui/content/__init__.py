@@ -8,6 +8,7 @@ One concern a module, every name re-exported here:
 
 * :mod:`tui.content.model`: the values (Chapter, Field, FieldRef, Notice) and the errors.
 * :mod:`tui.content.frontmatter`: a file's front matter, and the typed values read from it.
+* :mod:`tui.content.cache`: front matter as last parsed, so that a start reads no YAML.
 * :mod:`tui.content.chapters`: a chapter file checked field by field.
 * :mod:`tui.content.notices`: notice files (``_name.md``) and the chapters' ``include`` lines.
 * :mod:`tui.content.promises`: the warnings of ``check-content`` (promises the text does not keep).
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.content.cache import FrontMatterCache
 from tui.content.chapters import CHAPTER_KEYS, FIELD_KEYS, HELP_MAX, chapter_files, load_file, parse_chapter
 from tui.content.frontmatter import read_file, split_front_matter
 from tui.content.model import (
@@ -94,13 +96,14 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
     promises answers the front matter does not link), and the notices by name.
     """
     folders = [f for f in folders if f.is_dir()]
+    cache = FrontMatterCache.open()
     by_id: dict[str, Chapter] = {}
     errors: list[ContentError] = []
     notices: dict[str, Notice] = {}
     for folder in folders:
         for path in notice_files(folder):
             try:
-                notice = parse_notice(read_file(path), path)
+                notice = parse_notice(read_file(path), path, cache)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -111,7 +114,7 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
         for path in chapter_files(folder):
             files += 1
             try:
-                chapter = load_file(path, notices)
+                chapter = load_file(path, notices, cache)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -125,6 +128,7 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
                 continue
             seen_here[chapter.id] = path
             by_id[chapter.id] = chapter
+    cache.save()
     linked: dict[str, Chapter] = {}
     for chapter in by_id.values():
         refs: list[tuple[str, str | None, FieldRef]] = [("builds_on", None, r) for r in chapter.builds_on]

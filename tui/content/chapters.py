@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.content.frontmatter import integer, read_file, refs, split_front_matter, string, strings
 from tui.content.model import FIELD_KINDS, SETBACK_KINDS, SETBACK_LINKS, Chapter, ContentError, Field, Notice
 from tui.content.notices import include_notices, load_notice
 from tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from tui.content.cache import FrontMatterCache
 
 CHAPTER_KEYS = {"id", "title", "order", "summary", "version", "builds_on", "review_after_days", "fields"}
 HELP_MAX = 74  # a help line is indented under its question: longer ones wrap at 80 columns
@@ -146,13 +149,16 @@ def _setback_link(
     return str(link)
 
 
-def parse_chapter(text: str, path: Path, notices: Mapping[str, Notice] | None = None) -> Chapter:
+def parse_chapter(
+    text: str, path: Path, notices: Mapping[str, Notice] | None = None, cache: FrontMatterCache | None = None
+) -> Chapter:
     """One chapter from its file text; raises :class:`ContentError`.
 
     ``notices`` are the notices its body may include, by name; without them, a
-    notice is looked for beside the chapter file.
+    notice is looked for beside the chapter file. ``cache``: front matter
+    parsed before (tui/content/cache.py).
     """
-    data, body = split_front_matter(text, path)
+    data, body = split_front_matter(text, path, cache)
     unknown = sorted(set(data) - CHAPTER_KEYS)
     if unknown:
         raise ContentError(path, f"unknown front matter key {unknown[0]!r}")
@@ -203,8 +209,10 @@ def parse_chapter(text: str, path: Path, notices: Mapping[str, Notice] | None = 
     )
 
 
-def load_file(path: Path, notices: Mapping[str, Notice] | None = None) -> Chapter:
-    return parse_chapter(read_file(path), path, notices)
+def load_file(
+    path: Path, notices: Mapping[str, Notice] | None = None, cache: FrontMatterCache | None = None
+) -> Chapter:
+    return parse_chapter(read_file(path), path, notices, cache)
 
 
 def chapter_files(folder: Path) -> list[Path]:

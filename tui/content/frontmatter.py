@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from tui.content.model import ContentError, FieldRef
 from tui.sanitize import clean_text
 
-_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9_]*)$")
+if TYPE_CHECKING:
+    from tui.content.cache import FrontMatterCache
 
-try:  # the C loader is much faster where PyYAML was built with libyaml
-    _YamlLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _YamlLoader = yaml.SafeLoader
+_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9_]*)$")
 
 
 def find_front_matter(text: str) -> tuple[str, int] | None:
@@ -57,23 +53,44 @@ def find_front_matter(text: str) -> tuple[str, int] | None:
     return "\n".join(lines[1:number]), number + 1
 
 
-def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
-    """The parsed front matter and the Markdown body of a chapter file."""
+def split_front_matter(text: str, path: Path, cache: FrontMatterCache | None = None) -> tuple[dict[str, Any], str]:
+    """The parsed front matter and the Markdown body of a chapter file.
+
+    With a ``cache`` (tui/content/cache.py), front matter read before is not
+    parsed again, and what is parsed now is kept for the next time.
+    """
     found = find_front_matter(text)
     if found is None:
         raise ContentError(path, "no front matter: the file must start with a '---' line")
     content, end_line = found
     body = "".join(text.splitlines(keepends=True)[end_line:])
+    data = cache.get(content) if cache is not None else None
+    if data is None:
+        data = parse_yaml(content, path)
+        if cache is not None:
+            cache.put(content, data)
+    if not isinstance(data, dict):
+        raise ContentError(path, "bad front matter: expected 'key: value' lines")
+    return data, body
+
+
+def parse_yaml(content: str, path: Path) -> Any:
+    """What YAML makes of a front matter's text; raises :class:`ContentError` saying where it is wrong.
+
+    PyYAML is imported here, not with the module: a start whose front matter
+    is all in the cache never needs it.
+    """
+    import yaml
+
+    # The C loader is much faster where PyYAML was built with libyaml.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(content, Loader=_YamlLoader)
+        return yaml.load(content, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (front matter line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ContentError(path, f"bad front matter{where}: {problem}") from None
-    if not isinstance(data, dict):
-        raise ContentError(path, "bad front matter: expected 'key: value' lines")
-    return data, body
 
 
 def string(path: Path, data: dict[str, Any], key: str, field_id: str | None = None) -> str:

@@ -11,10 +11,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.content.frontmatter import read_file, split_front_matter, string
 from tui.content.model import ContentError, Notice
 from tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from tui.content.cache import FrontMatterCache
 
 NOTICE_KEYS = {"title", "checked"}
 _NOTICE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -47,12 +51,12 @@ def notice_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("_*.md") if p.is_file())
 
 
-def parse_notice(text: str, path: Path) -> Notice:
+def parse_notice(text: str, path: Path, cache: FrontMatterCache | None = None) -> Notice:
     """A notice from its file text; raises :class:`ContentError`."""
     name = path.stem[1:]
     if not _NOTICE_NAME.match(name):
         raise ContentError(path, "a notice file is named '_' then lowercase letters, digits and '-', then '.md'")
-    data, body = split_front_matter(text, path)
+    data, body = split_front_matter(text, path, cache)
     unknown = sorted(set(data) - NOTICE_KEYS)
     if unknown:
         raise ContentError(path, f"unknown front matter key {unknown[0]!r}")
