@@ -1,65 +1,44 @@
-"""Chapter: the guide beside the reflection form, saved as drafts while typing."""
+"""Chapter: the guide beside the reflection form, saved as drafts while typing.
+
+The screen keeps its frame (header, chapter bar, keys) for as long as chapters
+are read one after another: ctrl+n and ctrl+r show another ChapterView
+(screens/widgets/chapter_view.py) in its place. The views of the chapters
+before and after the one shown are built once the form has not changed for
+PREPARE_AFTER (typing done, its draft written), so that moving to them only
+hides one view and shows another; no more than those three are kept.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Static
 
 from screens.base import WorkbookScreen
 from screens.dialogs.pick import PickDialog
-from screens.widgets.conflicts import ConflictPanel
-from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
+from screens.widgets.chapter_view import DRAFT_DELAY, ChapterView, EarlierAnswers, FormPane
+from screens.widgets.fields import FieldChanged
+from screens.widgets.footer import KeysFooter
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
-from tui.route import distressing
-from tui.workbook import ChapterSession, InvalidAnswers, SaveError, format_value
+from tui.workbook import ChapterSession
 
-DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
+__all__ = ["DRAFT_DELAY", "ChapterScreen", "EarlierAnswers", "FormPane"]
+
 NARROW = 100  # under this many columns the guide and the form are stacked
 SHORT = 24  # under this many rows, stacked, the form gets more of the height and the earlier answers less
 STATUS_WORDS = {"empty": "not started", "draft": "in progress", "done": "done"}
-
-
-class EarlierAnswers(VerticalScroll, can_focus=True):
-    """What earlier chapters' answers said, pinned above the form: shift+tab to it, then the arrows scroll it.
-
-    It is kept short so the form keeps its room; an answer longer than it is
-    read by scrolling, and the frame says so when there is more to read.
-    """
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._say_if_more)
-
-    def _say_if_more(self) -> None:
-        if not self.max_scroll_y:
-            self.border_subtitle = ""
-        else:
-            self.border_subtitle = "↑↓ pgup pgdn to read" if self.has_focus else "more: shift+tab here, then ↓"
-
-    def on_focus(self) -> None:
-        self._say_if_more()
-
-    def on_blur(self) -> None:
-        self._say_if_more()
-
-
-class FormPane(Vertical):
-    """The earlier answers and the form: F5 gives them the whole screen."""
-
-    ALLOW_MAXIMIZE = True
+PREPARE_AFTER = 1.5  # seconds without a change in the form before the neighbours are built (after the draft, at 0.8)
 
 
 class ChapterScreen(WorkbookScreen[None]):
-    """One chapter for one setback."""
+    """One setback's chapters, one shown at a time."""
 
     CSS_PATH = "chapter.tcss"
     AUTO_FOCUS = None  # the first question gets focus, not the guide
@@ -83,105 +62,44 @@ class ChapterScreen(WorkbookScreen[None]):
     def __init__(self, setback_id: int, chapter_id: str, focus_field: str | None = None) -> None:
         super().__init__()
         self.setback_id = setback_id
-        self.focus_field = focus_field
-        self.session: ChapterSession = self.workbook.session(setback_id, chapter_id)  # ValueError: no such chapter
-        self.chapter: Chapter = self.session.chapter
-        self._timer: Timer | None = None
-        self._dirty = False
+        session = self.workbook.session(setback_id, chapter_id)  # ValueError: no such chapter
+        self.view = ChapterView(session, focus_field)
+        self._views: dict[str, ChapterView] = {session.chapter.id: self.view}
+        self._prepare_timer: Timer | None = None
+        self._building: ChapterView | None = None  # a chapter being built to be shown
+        self._fit(self.app.size)  # before the first styling, so that it is styled once
+
+    @property
+    def chapter(self) -> Chapter:
+        """The chapter shown."""
+        return self.view.chapter
+
+    @property
+    def session(self) -> ChapterSession:
+        return self.view.session
+
+    @property
+    def focus_field(self) -> str | None:
+        return self.view.focus_field
 
     def compose(self) -> ComposeResult:
-        chapter = self.chapter
-        suggestions = {
-            f.id: self.workbook.suggestions(self.setback_id, chapter, f.id)
-            for f in chapter.fields
-            if f.kind == "checklist"
-        }
         yield Header()
         with Horizontal(id="chapter-bar"):
             yield Static("", id="bar-title")  # cut first when the window is narrow
             yield Static("", id="bar-status")  # never cut: where you are, the status, unsaved changes
         with Container(id="panes"):
-            yield GuideView(chapter.body, id="guide")
-            with FormPane(id="form-pane"):
-                earlier = self.workbook.earlier_answers(self.setback_id, chapter)
-                if earlier:
-                    with EarlierAnswers(id="earlier") as pinned:
-                        pinned.border_title = "You wrote earlier"
-                        yield Static(self._earlier_text(earlier), id="builds-on")
-                conflicts = self.workbook.conflicts(self.setback_id, chapter.id)
-                if conflicts:
-                    yield ConflictPanel(conflicts, chapter, id="conflicts")
-                yield ReflectionForm(chapter.fields, suggestions, id="form")
-                yield Label("", id="kept", classes="-empty")
-        yield Footer(compact=True)
-
-    @staticmethod
-    def _earlier_text(earlier: list[Any]) -> Content:
-        """Each earlier answer under its question; unanswered ones name their chapter in one line."""
-        parts: list[Any] = []
-        for answer in earlier:
-            if parts:
-                parts.append("\n")
-            if answer.text:
-                parts += [(answer.label, "bold italic"), "\n", answer.text]
-            else:
-                parts += [(answer.label, "bold italic"), (f" (not answered yet in {answer.chapter_title})", "dim")]
-        return Content.assemble(*parts)
+            yield self.view
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.chapter.title
         self._fit(self.app.size)
-        form = self.query_one("#form", ReflectionForm)
-        saved = self.session.saved
-        form.load_answers(self.session.baseline)
-        kept = self.workbook.unknown_answers(self.chapter, saved)
-        if kept:
-            lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
-            kept_label = self.query_one("#kept", Label)
-            kept_label.update(Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines)))
-            kept_label.remove_class("-empty")
-        draft = self.session.draft()
-        if draft is not None:
-            form.load_answers(draft.answers)
-            self._restore_pending(draft.pending)
-            self.notify(
-                f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
-                title="Unsaved changes restored",
-                timeout=8,
-            )
         self._update_bar()
-        if self.focus_field and self.chapter.field(self.focus_field):
-            self.call_after_refresh(form.focus_field, self.focus_field)
-        else:
-            self._focus_first_field()
+        self._prepare_soon()
 
-    @on(ConflictPanel.Chosen)
-    def _conflict_chosen(self, event: ConflictPanel.Chosen) -> None:
-        """Keep one version of an answer two machines changed; the other goes (the form shows the one kept)."""
-        conflict = event.conflict
-        try:
-            value = self.workbook.resolve_conflict(conflict.id, event.use_other)
-        except (ValueError, SaveError) as exc:
-            self.notify(str(exc), title="Not changed", severity="error")
-            return
-        if event.use_other:
-            self.session.baseline[conflict.field] = value
-            self.query_one("#form", ReflectionForm).load_answers({conflict.field: value})
-        self.query_one("#conflicts", ConflictPanel).resolved(conflict.id)
-        kept = "the other version" if event.use_other else "the version in the form"
-        self.notify(f"Kept {kept}; the other one is gone.", title="Conflict resolved")
-
-    def _focus_first_field(self) -> None:
-        boxes = self.query_one("#form", ReflectionForm).boxes()
-        if boxes:
-            boxes[0].focus_input(scroll_visible=False)  # the form starts at its top, question first
-
-    def _restore_pending(self, pending: dict[str, Any]) -> None:
-        for field_id, typed in pending.items():
-            for checklist in self.query(ChecklistField):
-                if checklist.field.id == field_id and isinstance(typed, dict):
-                    checklist.query_one("#new-text").value = str(typed.get("text", ""))  # type: ignore[attr-defined]
-                    checklist.query_one("#new-due").value = str(typed.get("due", ""))  # type: ignore[attr-defined]
+    @on(ChapterView.StatusChanged)
+    def _status_changed(self) -> None:
+        self._update_bar()
 
     def _update_bar(self) -> None:
         workbook = self.workbook
@@ -198,6 +116,82 @@ class ChapterScreen(WorkbookScreen[None]):
             )
         )
 
+    # -- chapters ahead --------------------------------------------------------
+
+    @on(FieldChanged)
+    def _prepare_soon(self) -> None:
+        """(Re)start the wait for a quiet moment to build the neighbours' views in."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_AFTER, self._prepare_neighbours)
+
+    def _neighbour_ids(self) -> list[str]:
+        found = (self.workbook.neighbour(self.chapter.id, step) for step in (1, -1))
+        return [c.id for c in found if c is not None]
+
+    def _prepare_neighbours(self) -> None:
+        """Build, hidden, the view of the next chapter (then, at the next quiet moment, the one before)."""
+        self._prepare_timer = None
+        if not self.is_attached or self._building is not None:
+            return
+        for chapter_id in self._neighbour_ids():
+            if chapter_id not in self._views:
+                view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
+                self._views[chapter_id] = view
+                self.query_one("#panes", Container).mount(view)
+                self._prepare_soon()
+                return
+
+    def _drop_far_views(self) -> None:
+        """Keep only the views of the chapter shown and its neighbours: memory stays bounded."""
+        keep = {self.chapter.id, *self._neighbour_ids()}
+        for chapter_id in [c for c in self._views if c not in keep]:
+            self._views.pop(chapter_id).remove()
+
+    def show_chapter(self, chapter_id: str, focus_field: str | None = None) -> None:
+        """Show another chapter of the setback in place of this one (what was typed is written first).
+
+        A view not built yet is built hidden first: until it is ready the
+        chapter left stays on screen (without the keys), so no frame is spent
+        on a half-built chapter.
+        """
+        old = self.view
+        if self.maximized is not None:
+            self.minimize()
+        view = self._views.get(chapter_id)
+        if view is not None and (not view.is_mounted or view.is_stale()):
+            self._views.pop(chapter_id).remove()
+            view = None
+        self.set_focus(None)  # nothing typed from here on reaches the chapter left
+        old.deactivate()
+        if view is not None:
+            self._swap(old, view, focus_field)
+            return
+        view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
+        self._views[chapter_id] = view
+        self._building = view
+        mounted = self.query_one("#panes", Container).mount(view)
+
+        async def when_built() -> None:
+            await mounted
+            if self._building is view and view.is_attached:
+                self._swap(old, view, focus_field)
+
+        self.call_next(when_built)
+
+    def _swap(self, old: ChapterView, view: ChapterView, focus_field: str | None) -> None:
+        self._building = None
+        old.hide()
+        self.query_one("#panes", Container).move_child(view, before=0)  # first: the screen's queries find it
+        view.show(focus_field)
+        self.view = view
+        self.sub_title = view.chapter.title
+        self._update_bar()
+        self.refresh_bindings()  # ctrl+n and ctrl+r are offered only where there is a chapter to go to
+        self._drop_far_views()
+        self._prepare_soon()
+        self.refresh(layout=True)  # the next frame is the whole screen, never the bar or the guide alone
+
     # -- layout --------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
@@ -213,89 +207,14 @@ class ChapterScreen(WorkbookScreen[None]):
 
     # -- drafts --------------------------------------------------------------
 
-    def _pending(self) -> dict[str, Any]:
-        """Checklist items typed but not added yet: kept with the draft, never as answers."""
-        return {c.field.id: c.pending for c in self.query(ChecklistField) if any(c.pending.values())}
-
-    @on(FieldChanged)
-    def _changed(self) -> None:
-        # Widgets also report the values just loaded; drafts are compared with
-        # what was loaded, so those never become drafts.
-        self._dirty = True
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self._write_draft_in_background)
-
-    def _take_draft(self) -> tuple[int, dict[str, Any], dict[str, Any]] | None:
-        """What to write now, with its ticket (an older write never lands after a newer one), or None."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if not self._dirty:
-            return None
-        self._dirty = False
-        answers = self.query_one("#form", ReflectionForm).to_answers()
-        return self.session.ticket(), answers, self._pending()
-
-    def _write_draft_in_background(self) -> None:
-        """Drafts written while typing go to a thread: typing never waits for the disk."""
-        taken = self._take_draft()
-        if taken is not None:
-            self._draft_worker(*taken)
-
-    @work(thread=True, group="drafts", exit_on_error=False)
-    def _draft_worker(self, ticket: int, answers: dict[str, Any], pending: dict[str, Any]) -> None:
-        try:
-            self.session.write_draft(ticket, answers, pending)
-        except SaveError as exc:
-            self.app.call_from_thread(self._draft_failed, exc)
-            return
-        self.app.call_from_thread(self._update_bar)
-
-    def _draft_failed(self, exc: SaveError) -> None:
-        self._dirty = True  # try again on the next change, on leaving or on quit
-        self.host.save_failed(exc, title="Draft not saved")
-
     def write_draft(self) -> bool:
         """Write what is on screen as a draft now (on leaving, quitting, hanging up)."""
-        taken = self._take_draft()
-        if taken is None:
-            return True
-        try:
-            self.session.write_draft(*taken)
-        except SaveError as exc:
-            self._draft_failed(exc)
-            return False
-        if self.is_attached:
-            self._update_bar()
-        return True
+        return self.view.write_draft()
 
     # -- actions -------------------------------------------------------------
 
     def _save(self, done: bool) -> bool:
-        form = self.query_one("#form", ReflectionForm)
-        for checklist in self.query(ChecklistField):
-            pending = checklist.pending
-            if pending["text"].strip() and not checklist.add_item(pending["text"], pending["due"]):
-                return False
-        answers = form.to_answers()
-        try:
-            saved = self.session.save(answers, done)  # a draft still being written in the background is older: dropped
-        except InvalidAnswers as exc:
-            form.show_errors(exc.errors)
-            form.focus_field(next(iter(exc.errors)))
-            self.notify(f"{len(exc.errors)} answer(s) need attention.", title="Not saved", severity="warning")
-            return False
-        except SaveError as exc:
-            self.host.save_failed(exc)
-            return False
-        if self._timer is not None:
-            self._timer.stop()
-        form.show_errors({})
-        self._dirty = False
-        self.host.rating_saved(distressing(self.chapter, saved.answers))
-        self._update_bar()
-        return True
+        return self.view.save(done)
 
     def action_save(self) -> None:
         self.host.after_typing(self._save_now)
@@ -331,22 +250,22 @@ class ChapterScreen(WorkbookScreen[None]):
         self.host.after_typing(lambda: self._go_to_neighbour(step))
 
     def _go_to_neighbour(self, step: int) -> None:
-        if self.app.screen is not self:
-            return  # something was put on top (the window got too small) before the key was handled
+        if self.app.screen is not self or self._building is not None:
+            return  # something was put on top (the window got too small), or the last move is not done
         target = self.workbook.neighbour(self.chapter.id, step)
         if target is None:
             self.notify("This is the " + ("last" if step > 0 else "first") + " chapter.")
             return
         if self.leave():
-            self.app.switch_screen(ChapterScreen(self.setback_id, target.id))
+            self.show_chapter(target.id)
 
     def action_switch_pane(self) -> None:
-        guide = self.query_one("#guide", GuideView)
+        guide = self.view.query_one("#guide", GuideView)
         to_form = guide.has_focus_within or guide.has_focus
         if self.maximized is not None:  # zoomed in, the pane switched to takes the whole screen
-            self.maximize(self.query_one("#form-pane", FormPane) if to_form else guide, container=False)
+            self.maximize(self.view.query_one("#form-pane", FormPane) if to_form else guide, container=False)
         if to_form:
-            self._focus_first_field()
+            self.view.focus_first_field()
         else:
             guide.focus()
 
@@ -359,14 +278,14 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def _zoom_focused(self) -> None:
         focused = self.focused
-        guide = self.query_one("#guide", GuideView)
+        guide = self.view.query_one("#guide", GuideView)
         if focused is not None and (focused is guide or guide in focused.ancestors):
             self.maximize(guide, container=False)
         else:
-            self.maximize(self.query_one("#form-pane", FormPane), container=False)
+            self.maximize(self.view.query_one("#form-pane", FormPane), container=False)
 
     def action_outline(self) -> None:
-        guide = self.query_one("#guide", GuideView)
+        guide = self.view.query_one("#guide", GuideView)
         headings = guide.headings
         if not headings:
             return

@@ -301,6 +301,11 @@ class ChecklistField(Vertical):
         event.stop()
         self.post_message(FieldChanged())
 
+    def set_pending(self, typed: dict[str, Any]) -> None:
+        """Put text typed but not added (from a draft) back into the new-item inputs."""
+        self.query_one("#new-text", Input).value = str(typed.get("text", ""))
+        self.query_one("#new-due", Input).value = str(typed.get("due", ""))
+
     @property
     def pending(self) -> dict[str, str]:
         """Text typed into the new-item inputs but not added yet (kept in drafts)."""
@@ -325,7 +330,7 @@ class FieldBox(Vertical):
         if f.help:
             yield Label(Content(f.help), classes="help")
         yield self._input()
-        yield Label("", classes="error -empty", id=f"error-{f.id}")
+        # The error line is added with the first error: every widget is styled when a chapter is built.
 
     def _input(self) -> Widget:
         f = self.field
@@ -367,6 +372,10 @@ class FieldBox(Vertical):
     def set_value(self, value: Any) -> None:
         w = self.widget
         value = clean_value(value)
+        if isinstance(w, TextArea | Input) and (w.text if isinstance(w, TextArea) else w.value) == (
+            value if isinstance(value, str) else ""
+        ):
+            return  # already shown (a chapter built ahead was filled then): its cursor and wrapping stay
         with self.prevent(Input.Changed, TextArea.Changed):
             if isinstance(w, ChoiceList):
                 w.set_reactive(ChoiceList.value, value if value in w.choices else None)
@@ -384,14 +393,16 @@ class FieldBox(Vertical):
             elif isinstance(w, ChecklistField):
                 w.set_items(value if isinstance(value, list) else [])
 
-    def focus_input(self, scroll_visible: bool = True) -> None:
-        """Focus the place to answer this question."""
+    def input_target(self) -> Widget:
+        """The widget that takes the keys for this question."""
         w = self.widget
         if isinstance(w, ChecklistField):
-            target = w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
-            target.focus(scroll_visible=scroll_visible)
-        else:
-            w.focus(scroll_visible=scroll_visible)
+            return w.query_one("#items", OptionList) if w.items else w.query_one("#new-text", Input)
+        return w
+
+    def focus_input(self, scroll_visible: bool = True) -> None:
+        """Focus the place to answer this question."""
+        self.input_target().focus(scroll_visible=scroll_visible)
 
     @on(Input.Blurred)
     def _check_date(self, event: Input.Blurred) -> None:
@@ -410,9 +421,13 @@ class FieldBox(Vertical):
             self.show_error("")
 
     def show_error(self, message: str) -> None:
-        error = self.query_one(f"#error-{self.field.id}", Label)
-        error.update(Content(message))
-        error.set_class(not message, "-empty")
+        errors = self.query_children(f"#error-{self.field.id}")
+        if errors:
+            error = errors.first(Label)
+            error.update(Content(message))
+            error.set_class(not message, "-empty")
+        elif message:
+            self.mount(Label(Content(message), classes="error", id=f"error-{self.field.id}"))
         self.set_class(bool(message), "-invalid")
 
 

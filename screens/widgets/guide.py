@@ -38,6 +38,7 @@ class GuideView(VerticalScroll, can_focus=True):
         self._first = 0  # sections mounted before the first frame
         self._pending: int | None = None  # a section to go to once the rest is laid out
         self._laid_out = True  # whether every section mounted after the first frame has been laid out
+        self.defer_rest = False  # built hidden, ahead of being shown: the rest waits for finish_later()
 
     @property
     def complete(self) -> bool:
@@ -58,6 +59,12 @@ class GuideView(VerticalScroll, can_focus=True):
             yield self._section(index)
 
     def on_mount(self) -> None:
+        if not self.complete and not self.defer_rest:
+            self.call_after_refresh(self._mount_rest)
+
+    def finish_later(self) -> None:
+        """Render and mount the sections below the first screen after the next frame (shown at last)."""
+        self.defer_rest = False
         if not self.complete:
             self.call_after_refresh(self._mount_rest)
 

@@ -1,0 +1,161 @@
+"""ctrl+n and ctrl+r show another chapter in the same screen; the chapters around it are built ahead, hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, TextArea
+
+import screens.chapter
+from screens.chapter import ChapterScreen
+from screens.widgets.chapter_view import ChapterView
+from screens.widgets.fields import MultiList
+from tui.app import WorkbookApp, make_app
+from tui.locations import shipped_content_dir
+from tui.records import Conflict
+
+from .conftest import FIXTURE_CHAPTERS, fixed_clock
+from .test_app import create_setback_and_open_first_chapter
+
+# Left out of make test-fast but for one: journeys through several chapters.
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def prepare_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screens.chapter, "PREPARE_AFTER", 0.05)
+
+
+def app_on(data_dir: Path, content: Path = FIXTURE_CHAPTERS) -> WorkbookApp:
+    return make_app(data_dir=data_dir, content_dir=content, clock=fixed_clock)
+
+
+def views(screen: ChapterScreen) -> list[ChapterView]:
+    return list(screen.query(ChapterView))
+
+
+async def built_ahead(pilot, screen: ChapterScreen, chapter_id: str) -> ChapterView:  # type: ignore[no-untyped-def]
+    """Wait until the view of ``chapter_id`` has been built, hidden, beside the one shown."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        found = [v for v in views(screen) if v.chapter.id == chapter_id and v.is_mounted]
+        if found and found[0].query("#form"):
+            assert not found[0].display and found[0] is not screen.view
+            return found[0]
+    raise AssertionError(f"the view of {chapter_id!r} was not built ahead")
+
+
+@pytest.mark.smoke
+async def test_a_chapter_built_ahead_shows_the_answers_the_journal_holds_when_it_is_shown(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Built ahead")
+        first = screen.view
+        ahead = await built_ahead(pilot, screen, "second")
+        # Changed after the view was built, as the command line or a merge would.
+        app.workbook.save_reflection(screen.setback_id, "second", {"tags": ["b"]})
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen is screen and screen.view is ahead and ahead.display and not first.display
+        assert screen.chapter.id == "second"
+        tags = screen.query_one("#field-tags", MultiList)
+        assert tags.value == ["b"] and app.focused is tags
+        assert "chapter 2 of" in str(screen.query_one("#bar-status").render())
+        # Back, then keys typed in the same burst as ctrl+r land in the chapter shown.
+        await pilot.press("ctrl+r", *"xyz")
+        await pilot.pause()
+        assert screen.view is first and screen.chapter.id == "first"
+        what = screen.query_one("#field-what", TextArea)
+        assert app.focused is what and what.text == "xyz"
+        await pilot.press("ctrl+q")
+
+
+async def test_the_chapter_left_keeps_its_draft_and_a_hidden_one_writes_none(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Drafts on switch")
+        await built_ahead(pilot, screen, "second")
+        await pilot.press(*"typed then left", "ctrl+n")  # before the draft timer fires
+        await pilot.pause()
+        assert screen.chapter.id == "second"
+        draft = app.workbook.draft(screen.setback_id, "first")
+        assert draft is not None and draft.answers["what"] == "typed then left"
+        # A key that reaches the hidden view of the chapter left never becomes a draft of it.
+        (left,) = [v for v in views(screen) if v.chapter.id == "first"]
+        assert not left.display
+        left.query_one("#field-what", TextArea).insert("stray")
+        await pilot.pause()
+        app.flush_drafts()
+        again = app.workbook.draft(screen.setback_id, "first")
+        assert again is not None and again.answers["what"] == "typed then left"
+        assert app.workbook.draft(screen.setback_id, "second") is None
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.query_one("#field-what", TextArea).text == "typed then left"  # the draft, not the stray keys
+        await pilot.press("ctrl+q")
+
+
+async def test_a_view_built_before_its_suggestions_changed_is_built_again(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Stale suggestions")
+        ahead = await built_ahead(pilot, screen, "second")
+        assert not ahead.query("#suggestions")
+        await pilot.press(*"Missed the deadline", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.chapter.id == "second" and screen.view is not ahead
+        suggestions = screen.query_one("#suggestions", OptionList)
+        assert "Missed the deadline" in str(suggestions.get_option_at_index(0).prompt)
+        assert "Missed the deadline" in str(screen.query_one("#builds-on").render())
+        assert len(views(screen)) <= 2
+        await pilot.press("ctrl+q")
+
+
+async def test_only_the_chapter_shown_and_its_neighbours_are_kept(data_dir: Path) -> None:
+    app = make_app(data_dir=data_dir, content_dir=shipped_content_dir(), clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        setback = app.workbook.add_setback("Walk through", "layoff")
+        ids = [c.id for c in app.workbook.chapters]
+        app.open_chapter(setback.id, ids[0])
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChapterScreen)
+        for index in range(1, 6):
+            await built_ahead(pilot, screen, ids[index])
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert screen.chapter.id == ids[index]
+            kept = [v.chapter.id for v in views(screen)]
+            assert len(kept) <= 3 and set(kept) <= {ids[index - 1], ids[index], ids[index + 1]}
+            assert [v for v in views(screen) if v.display] == [screen.view]
+        await pilot.press("ctrl+q")
+
+
+async def test_a_view_built_with_a_conflict_resolved_since_is_built_again_without_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conflict = Conflict(
+            id=1, table="reflections", field="tags", here=["a"], other=["b"], answer=True,
+            chapter_id="second", other_device="devbox",
+        )  # fmt: skip
+        found = [conflict]
+        conflicts = app.workbook.conflicts
+
+        def with_found(setback_id: int | None = None, chapter_id: str | None = None) -> list[Conflict]:
+            return list(found) if chapter_id == "second" else conflicts(setback_id, chapter_id)
+
+        monkeypatch.setattr(app.workbook, "conflicts", with_found)  # as a merge leaves it
+        screen = await create_setback_and_open_first_chapter(pilot, "Two machines")
+        ahead = await built_ahead(pilot, screen, "second")
+        assert ahead.query("#conflicts")
+        found.clear()  # resolved on the other machine, then synced
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.chapter.id == "second" and screen.view is not ahead
+        assert not screen.query("#conflicts") and screen.view.query("#form")
+        await pilot.press("ctrl+q")
