@@ -216,7 +216,10 @@ async def headless_pass(spec: dict[str, Any]) -> dict[str, Any]:
         focus, region = (), None
         if focused is not None:
             focus = tuple(n.id for n in focused.ancestors_with_self if n.id)
-            region = tuple(focused.region)
+            try:  # the part of it on screen: a tall field runs under the footer, which is not the field's look
+                region = tuple(screen.find_widget(focused).visible_region)
+            except Exception:  # not in this frame's map
+                region = tuple(focused.region)
         frames.append((time.perf_counter(), data, focus, region))  # type: ignore[arg-type]
 
     App._display = display  # type: ignore[method-assign]
