@@ -828,18 +828,24 @@ Textual's rendered lines keep themselves in their own caches: each key leaves ga
 full collection frees, and the app defers full collections while keys keep coming. The app
 collects once the memory in use has grown by `FULL_GC_GROWTH` blocks (tui/app.py).""",
     "first": """\
-The table of start-up steps above says where the time goes: importing failforward's own
-modules and libraries (TinyDB, orjson, markdown-it, YAML, the screens), then reading and
-validating every chapter's front matter (the guide bodies are parsed only when a chapter
-is shown), opening the journal, and a home screen richer than the floor (two option lists,
-a status line). Importing is the largest part; candidates are importing the
-chapter, journal and search screens only when first opened.""",
+The first screen imports only what it shows (docs/ARCHITECTURE.md, "What the first screen
+needs"; tests/test_startup.py keeps it so): no encryption libraries on a plain journal, no
+markdown-it or YAML (the chapters' front matter comes from a cache keyed by its text), no
+other screens, no TextArea; the garbage collector waits for the first frame, and the home
+screen is Textual's first screen, so its first frame is the one the terminal shows. What is
+left is about 15 ms in small pieces: filelock's import (4-5 ms), the store's modules
+imported when the journal opens (sync, rekey, crypto, merge: about 3 ms), failforward's
+dataclasses and regular expressions (2-3 ms), argparse (2 ms), and the home screen itself:
+its two option lists take about 5 ms more to draw than the floor's Static.""",
     "startup": """\
-What still grows with the journal at start: reading and parsing the 16 MB file (orjson),
-TinyDB turning it into tables, the store building its read cache and index the first time
-the home screen asks for the setbacks and their progress (one pass over the reflections),
-and the option list laying out a line per setback (589 at 10k). A journal split per
-setback, read on demand, would keep start-up flat.""",
+At 10k the start grows by reading the 20 MB journal (about 16 ms) and parsing it (orjson,
+about 45 ms), reading the newest backup to see that it is the same (about 10 ms), the home
+screen's passes over the reflections (progress, where to continue: about 30 ms) and the
+option list laying out 589 setbacks of two lines (about 30 ms). The start with none fell
+from 749 ms (2026-11-23) to about 200 ms, so the same growth now reads as a larger ratio:
+10k adds about 135 ms, against 197 ms then. Parsing alone is most of the 1.3x allowance
+(60 ms): only a journal read in parts (one file per setback, read when shown) would meet
+it, a change of format that the merge and sync have to follow.""",
     "save": """\
 A save appends one line (the records it changed) to the journal's log and fsyncs it; the
 whole journal file is rewritten only on close, when the log outgrows half the journal, or
@@ -866,27 +872,21 @@ markdown-it, parses and renders the inline Markdown of the sections that fill th
 screen, mounts them, and Textual lays them out and paints on its next frame (up to 16 ms
 later at 60 fps). The sections below follow right after the first frame.""",
     "route": """\
-The floor's step is a new screen of three widgets; failforward's is a new screen of dozens
-(the header, the chapter bar, the guide's first sections, the pinned earlier answers,
-and per question a box with its label, help line, input widget and error line) whose CSS is
-applied to each, laid out and painted: the profile below shows Textual's stylesheet and
-layout taking most of the step, and `ChapterScreen._fit` (on mount) setting the `-narrow`
-and `-short` classes at 80x24, which styles the whole new screen a second time before its
-first frame. The focused question then costs two more frames: `ChapterScreen.AUTO_FOCUS =
-None` means "the app's rule" in Textual 8 (focus the first focusable widget), so the first
-frame of the new screen shows the guide with the focus, and the question's focus
-(`Widget.focus`, run after the mount) is painted one or more frames later: the "texts
-alone" column of the route's table is the step without it (the chapter's text is complete in
-the first frame of the new screen). In tmux the steps are longer again by the terminal output
-of a full 80x24 screen with its colours.
-A step can also wait for a full garbage collection (`WorkbookApp.collect_when_idle`):
-one that falls due by the memory's growth runs whether or not keys are arriving, and each
-new chapter screen allocates, so somewhere along the route one lands right after a ctrl+n
-(tens of ms; the profile shows `gc.collect` when it happened in the profiled step).
-Candidates: an `AUTO_FOCUS` of `""` for the chapter screen, choosing the narrow layout
-before the first styling (in `compose`, from the app's size), keeping one chapter screen
-and swapping its guide and form instead of building a screen per chapter, and fewer
-widgets per question (the help and error lines as one widget).""",
+The chapter screen stays: ctrl+n hides the chapter shown and shows the next one, built
+ahead (hidden, with its answers) once the form has been still for 1.5 s; the route pauses
+2 s before each ctrl+n, as a person reads, so every step meets a chapter built ahead. What
+remains is Textual's: the newly shown view's widgets (the guide's first sections, the
+pinned earlier answers, per question a box with its label, help line and input) are
+styled, laid out and painted, which the profile below shows as most of the step, against
+three widgets in the floor. In tmux the whole 80x24 screen is written with its colours,
+where the floor writes a few lines. The key bar (KeysFooter) is rebuilt a frame after the
+swap when the keys change (the first step gains `^r Prev`; a text box shows `^e Editor`
+where a list does not), which is the slow first step in tmux. A chapter not yet built (a
+ctrl+n within 1.5 s of the last key) takes about 45 ms headless: it is built hidden and
+shown in one frame. Candidates: fewer widgets per question (label and help drawn by the
+field's box: tried, the help line lost its muted colour), rebuilding the key bar in the
+same frame as the swap, building the neighbours in smaller steps so they can be ready
+sooner without holding the event loop for more than a frame.""",
     "switch": """\
 The guide is a small part of a chapter switch: most of the time goes into Textual building
 the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
@@ -1128,7 +1128,7 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
         seen.add(g.key)
         add(f"### {g.goal}: {g.verdict}")
         add("")
-        add("*Analysis written with the suite (issue 8); the profile below, from this run, shows the code as it is.*")
+        add("*Analysis written with the code it describes; the profile below is from this run.*")
         add("")
         add(WHY.get(g.key, ""))
         if g.key in res.profiles:
