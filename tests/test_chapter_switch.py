@@ -159,3 +159,35 @@ async def test_a_view_built_with_a_conflict_resolved_since_is_built_again_withou
         assert screen.chapter.id == "second" and screen.view is not ahead
         assert not screen.query("#conflicts") and screen.view.query("#form")
         await pilot.press("ctrl+q")
+
+
+async def test_a_restored_draft_is_announced_once_not_each_time_its_chapter_is_shown_again(data_dir: Path) -> None:
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Told once")
+        setback_id = screen.setback_id
+        await pilot.press(*"typed last time")
+        await pilot.press("escape")  # the draft is written on leaving
+        await pilot.press("ctrl+q")
+    assert app.workbook.draft(setback_id, "first") is not None
+
+    def restored(app: WorkbookApp) -> int:
+        return sum(n.title == "Unsaved changes restored" for n in app._notifications)
+
+    again = app_on(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        again.open_chapter(setback_id, "first")
+        await pilot.pause()
+        chapter = again.screen
+        assert isinstance(chapter, ChapterScreen)
+        assert chapter.query_one("#field-what", TextArea).text == "typed last time"
+        assert restored(again) == 1
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert chapter.view.chapter.id == "first"
+        assert chapter.query_one("#field-what", TextArea).text == "typed last time"
+        assert restored(again) == 1  # not again for the same draft
+        await pilot.press("ctrl+q")

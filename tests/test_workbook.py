@@ -300,3 +300,18 @@ async def test_a_fourth_tick_is_refused_on_screen(data_dir) -> None:  # type: ig
         await pilot.pause()
         assert len(ticks.value) == 3
         assert any("at most 3" in n.message for n in app._notifications)
+
+
+def test_a_draft_from_before_the_journal_was_opened_is_news_once_and_one_written_since_never(
+    test_chapters: list[Chapter],
+) -> None:
+    before = Workbook(Store(None), test_chapters, fixed_clock)
+    sid = before.add_setback("Pitch lost", "rejection").id
+    before.save_draft(sid, "first", {"what": "typed last time"})
+    assert not before.draft_is_news(sid, "first")  # written in this session: no news to it
+    opened = Workbook(Store(None, data=before.store._storage.read()), test_chapters, fixed_clock)
+    assert opened.draft_is_news(sid, "first")  # what was typed last time: said once
+    assert not opened.draft_is_news(sid, "first")  # back to the chapter: nothing new
+    assert not opened.draft_is_news(sid, "second")  # no draft at all
+    opened.save_draft(sid, "second", {"tags": ["b"]})
+    assert not opened.draft_is_news(sid, "second")

@@ -200,6 +200,7 @@ class Workbook:
         self.clock = clock
         self._texts: tuple[int, list[tuple[int, str, str, str, str]]] | None = None
         self._scratch: Path | None = None  # private files of a journal in memory
+        self._drafts_known: set[tuple[int, str]] = set()  # drafts written or already shown since opening
 
     # -- opening and closing ---------------------------------------------------
 
@@ -725,6 +726,7 @@ class Workbook:
         answers = clean_value(answers)
         pending = clean_value(pending or {})
         now = self._stamp()
+        self._drafts_known.add((setback_id, chapter_id))
         found = self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)
         if found:
             if found[0].get("answers") == answers and (found[0].get("pending") or {}) == pending:
@@ -739,6 +741,15 @@ class Workbook:
     def draft(self, setback_id: int, chapter_id: str) -> Draft | None:
         found = self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)
         return _draft_of(found[0]) if found else None
+
+    def draft_is_news(self, setback_id: int, chapter_id: str) -> bool:
+        """Whether the chapter's draft is one to announce: written before the journal was opened, not yet
+        announced since. Asking notes it as announced: moving back to a chapter says nothing new."""
+        key = (setback_id, chapter_id)
+        if key in self._drafts_known or self.draft(setback_id, chapter_id) is None:
+            return False
+        self._drafts_known.add(key)
+        return True
 
     def drafts(self) -> list[Draft]:
         return sorted(

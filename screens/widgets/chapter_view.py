@@ -198,7 +198,7 @@ class ChapterView(Container):
     def load(self) -> None:
         """Fill the form, say so if a draft was restored, and focus a question."""
         draft = self.fill()
-        if draft is not None:
+        if draft is not None and self.workbook.draft_is_news(self.session.setback_id, self.chapter.id):
             self.notify(
                 f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
                 title="Unsaved changes restored",
