@@ -225,3 +225,20 @@ class Goal:
 
 def _over(value: float, limit: float, unit: str = "ms", scale: float = 1000) -> str:
     return f"{(value - limit) * scale:.0f} {unit} ({(value / limit - 1) * 100:.0f} % over)"
+
+
+def run_json(script: Path, kind: str, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Run ``script KIND SPEC`` in a fresh interpreter; the JSON object on its last line of output."""
+    proc = subprocess.run(
+        [PY, str(script), kind, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=base_env(),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])

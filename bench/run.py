@@ -66,6 +66,7 @@ from common import (  # noqa: E402
     headless_start,
     log,
     ratio,
+    run_json,
     summarize_profile,
 )
 
@@ -168,19 +169,7 @@ def install_peer(name: str, package: str, modules: list[str]) -> Peer:
 
 
 def inproc(kind: str, spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
-    proc = subprocess.run(
-        [PY, str(BENCH / "inproc.py"), kind, json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=base_env(),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-    )
-    if proc.returncode != 0:
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RuntimeError(lines[-1] if lines else f"exit {proc.returncode}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_json(BENCH / "inproc.py", kind, spec, timeout)
 
 
 def timed_cli(cmd: list[str], reps: int, env: dict[str, str] | None = None, stdout_to: Path | None = None) -> Series:

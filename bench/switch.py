@@ -74,6 +74,7 @@ from common import (  # noqa: E402  (after the path set-up)
     headless_start,
     log,
     ratio,
+    run_json,
     summarize_profile,
 )
 from floor import screen_text  # noqa: E402
@@ -293,19 +294,7 @@ async def settle(pilot: Any) -> None:
 
 def run_headless(spec: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
     """One headless pass in a fresh interpreter."""
-    proc = subprocess.run(
-        [PY, str(HERE / "switch.py"), "headless", json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=base_env(),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-    )
-    if proc.returncode != 0:
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RuntimeError(lines[-1] if lines else f"exit {proc.returncode}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_json(HERE / "switch.py", "headless", spec, timeout)
 
 
 # -- tmux: a real terminal, watched through control mode ---------------------------------------

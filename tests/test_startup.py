@@ -57,9 +57,10 @@ print(app.return_value)
 """
 
 
-def test_the_home_screen_shows_without_the_modules_it_does_not_use(tmp_path: Path) -> None:
+def loaded_by_home(script: str, tmp_path: Path) -> list[str]:
+    """Run ``script`` (SCRIPT or a variant) in a fresh interpreter: what it reports once the home screen shows."""
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path / "journal"), json.dumps(LATER)],
+        [sys.executable, "-c", script, str(tmp_path / "journal"), json.dumps(LATER)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -67,22 +68,17 @@ def test_the_home_screen_shows_without_the_modules_it_does_not_use(tmp_path: Pat
         check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_home_screen_shows_without_the_modules_it_does_not_use(tmp_path: Path) -> None:
+    assert loaded_by_home(SCRIPT, tmp_path) == []
 
 
 def test_the_check_sees_a_module_that_was_imported(tmp_path: Path) -> None:
     """The script above would pass vacuously if it never reached the home screen or misread sys.modules."""
     probe = SCRIPT.replace("from tui.app import make_app", "from tui.app import make_app\nimport argon2")
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "journal"), json.dumps(LATER)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == ["argon2"]
+    assert loaded_by_home(probe, tmp_path) == ["argon2"]
 
 
 def test_the_garbage_collector_is_back_on_after_the_first_frame(tmp_path: Path) -> None:
@@ -90,16 +86,7 @@ def test_the_garbage_collector_is_back_on_after_the_first_frame(tmp_path: Path) 
     probe = SCRIPT.replace("import json, sys", "import gc, json, sys\ngc.disable()").replace(
         "modules = sorted(", "modules = [] if gc.isenabled() else ['the collector is off']\n    modules += sorted("
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "journal"), json.dumps(LATER)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert loaded_by_home(probe, tmp_path) == []
 
 
 def test_the_command_line_leaves_the_collector_on_when_it_stops_before_the_app(tmp_path: Path) -> None:
