@@ -11,8 +11,11 @@ imports nothing but the standard library and the Textual of that interpreter.
 Headless, Textual lays out and renders every frame (widgets' lines) but skips
 turning the frame into terminal output; the probe does that conversion itself
 and looks for MARKER in the frame's text. On the first frame that shows it, it
-writes ``{"painted": time.monotonic(), "rss_kb": ..., "hwm_kb": ...}`` to OUT
-and ends the process at once (``os._exit``), so tear-down is never measured.
+writes ``{"painted": time.monotonic(), "ready": ..., "rss_kb": ..., "hwm_kb": ...}``
+to OUT and ends the process at once (``os._exit``), so tear-down is never
+measured. "ready" is when keys are answered: the same as "painted", except
+when failforward drew home from its glance and reads the journal after that
+frame (tui/overview.py); then the probe waits for the reading to end.
 With ``PROBE_PROFILE=FILE`` in the environment, cProfile runs from the probe's
 start to that frame and its stats are written to FILE.
 The caller takes ``time.monotonic()`` just before starting the process: on
@@ -69,20 +72,32 @@ def instrument(out: str, marker: str) -> None:
         kwargs["size"] = SIZE
         return original_run(self, *args, **kwargs)
 
+    painted: list[float] = []
+
+    def finish(ready: float) -> None:
+        with open(out, "w") as handle:
+            json.dump({"painted": painted[0], "ready": ready, **_memory()}, handle)
+        os._exit(0)
+
     def display(self: App, screen: object, renderable: object) -> None:
         original_display(self, screen, renderable)
         render = getattr(renderable, "render_segments", None)
-        if render is None:
+        if render is None or painted:
             return
         text = ANSI.sub("", render(self.console))
         if marker in text:
-            painted = time.monotonic()
-            with open(out, "w") as handle:
-                json.dump({"painted": painted, **_memory()}, handle)
+            painted.append(time.monotonic())
             if PROFILER is not None:
                 PROFILER.disable()
                 PROFILER.dump_stats(os.environ["PROBE_PROFILE"])
-            os._exit(0)
+            when_ready(self)
+
+    def when_ready(app: App, waited: bool = False) -> None:
+        """Finish once keys are answered: now, or after failforward has read the journal home was drawn before."""
+        if getattr(app, "glimpse", None) is not None and not getattr(app, "journal_open", True):
+            app.set_timer(0.002, lambda: when_ready(app, True))  # the reading holds the loop: runs once it ends
+            return
+        finish(time.monotonic() if waited else painted[0])
 
     App.run = run  # type: ignore[method-assign]
     App._display = display  # type: ignore[method-assign]

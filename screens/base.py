@@ -34,6 +34,9 @@ class Host(Protocol):
 
     workbook: Workbook
 
+    @property
+    def journal_open(self) -> bool: ...
+
     def open_chapter(self, setback_id: int, chapter_id: str, field_id: str | None = None) -> None: ...
 
     def after_typing(self, callback: Callable[[], object]) -> None: ...

@@ -14,24 +14,18 @@ from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
 from screens.dialogs.confirm import ConfirmDialog
-from tui.route import review_due, suggested_route
-from tui.workbook import Conflict, Progress, SaveError, Setback, SetbackFields
-
-STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
-
-
-def conflicts_line(conflicts: list[Conflict]) -> str:
-    """What merges kept twice, for the status lines: answers in chapters marked !, and other fields."""
-    if not conflicts:
-        return ""
-    answers = sum(1 for c in conflicts if c.in_chapter)
-    others = len(conflicts) - answers
-    parts = []
-    if answers:
-        parts.append(f"{answers} answer{'s' if answers > 1 else ''} (chapters marked !)")
-    if others:
-        parts.append(f"{others} other field{'s' if others > 1 else ''} (press v to choose)")
-    return "Changed on two machines, both versions kept: " + "; ".join(parts)
+from tui.overview import (
+    Glance,
+    Overview,
+    SetbackDetail,
+    SetbackRow,
+    overview,
+    setback_detail,
+    status_lines,
+    trend_title,
+)
+from tui.route import review_due
+from tui.workbook import Conflict, SaveError, Setback, SetbackFields
 
 
 class HomeScreen(WorkbookScreen[None]):
@@ -57,6 +51,14 @@ class HomeScreen(WorkbookScreen[None]):
         Binding("v", "pick_version", "Versions", tooltip="Choose between two machines' versions of a field"),
     ]
 
+    def __init__(self, glance: Glance | None = None) -> None:
+        """Home; ``glance`` is what it shows until the journal is open (tui/overview.py)."""
+        super().__init__()
+        seen = glance or Glance(
+            Overview((), (), "", "", False, False), SetbackDetail(None, "Chapters", (), None, (), ())
+        )
+        self._view, self._detail = seen.overview, seen.detail
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="home-panes"):
@@ -74,12 +76,11 @@ class HomeScreen(WorkbookScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Bringing back from the trash is offered only when there is something in it; r when a look back is due."""
         if action in ("undo_delete", "open_trash"):
-            return bool(self.workbook.trash())
+            return self._view.has_trash
         if action == "pick_version":
-            return bool(self._record_conflicts())
+            return self._view.record_conflicts
         if action == "look_back":
-            setback_id = self.selected_setback if self.is_mounted else None
-            return setback_id is not None and review_due(self.workbook, setback_id) is not None
+            return self._detail.review is not None
         return True
 
     def action_look_back(self) -> None:
@@ -91,10 +92,21 @@ class HomeScreen(WorkbookScreen[None]):
     def on_mount(self) -> None:
         # The lists are filled by on_screen_resume, which also runs when the screen first shows.
         setbacks = self.query_one("#setbacks", OptionList)
-        if self.workbook.setbacks():
+        if self.workbook.setbacks() if self.host.journal_open else self._view.setbacks:
             setbacks.focus()
         else:
             self.query_one("#chapters", OptionList).focus()
+        if self.host.journal_open:
+            self._announce_form_drafts()
+
+    def journal_opened(self) -> None:
+        """The journal is open (home was drawn from its glance): draw what differs, say what needs saying."""
+        view, detail = self._view, self._detail
+        self.refresh_lists()
+        if (self._view, self._detail) != (view, detail):
+            self.refresh_bindings()
+        if self._view.setbacks and not view.setbacks:
+            self.query_one("#setbacks", OptionList).focus()
         self._announce_form_drafts()
 
     def _announce_form_drafts(self) -> None:
@@ -108,7 +120,6 @@ class HomeScreen(WorkbookScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_lists()
-        self.refresh_trend()
 
     @property
     def selected_setback(self) -> int | None:
@@ -119,116 +130,56 @@ class HomeScreen(WorkbookScreen[None]):
         return int(option.id) if option.id and option.id.isdigit() else None
 
     def refresh_lists(self, select: int | None = None) -> None:
-        workbook = self.workbook
+        """Draw the setbacks and the selected one's chapters, status lines and feelings (from the journal once open)."""
+        if self.host.journal_open:
+            self._view = overview(self.workbook)
         setbacks = self.query_one("#setbacks", OptionList)
         keep = select if select is not None else self.selected_setback
-        setbacks.clear_options()
-        items = workbook.setbacks()
-        progress = workbook.progress_all()
-        for s in items:
-            p = progress.get(s.id) or Progress(0, 0, len(workbook.chapters))
-            when = f" · {s.date}" if s.date else ""
-            line = Content.assemble((s.title, "bold"), f"\n{p.done}/{p.total} done{when}")
-            setbacks.add_option(Option(line, id=str(s.id)))
-        if not items:
-            setbacks.add_option(Option(Content("No setbacks yet.\nPress n to name one."), disabled=True))
-        ids = [s.id for s in items]
+        rows = self._view.setbacks
+        if self._drawn != rows:  # unchanged (back from a chapter): not drawn again
+            setbacks.clear_options()
+            for row in rows:
+                when = f" · {row.date}" if row.date else ""
+                line = Content.assemble((row.title, "bold"), f"\n{row.done}/{row.total} done{when}")
+                setbacks.add_option(Option(line, id=str(row.id)))
+            if not rows:
+                setbacks.add_option(Option(Content("No setbacks yet.\nPress n to name one."), disabled=True))
+            self._drawn = rows
+        ids = [row.id for row in rows]
         if ids:
-            setbacks.highlighted = ids.index(keep) if keep in ids else 0
-        self.refresh_chapters()
-        self.refresh_status()
+            index = ids.index(keep) if keep in ids else 0
+            if setbacks.highlighted != index:
+                setbacks.highlighted = index
+        self.refresh_setback()
 
-    def refresh_chapters(self) -> None:
-        workbook = self.workbook
+    _drawn: tuple[SetbackRow, ...] | None = None  # the setback rows the list shows
+
+    def refresh_setback(self) -> None:
+        """Draw the selected setback's part: its chapters, the status lines, its feelings over time."""
+        setback_id = self.selected_setback
+        if self.host.journal_open:
+            self._detail = setback_detail(self.workbook, setback_id)
+        elif self._detail.setback_id != setback_id:
+            return  # before the journal is open only the glance's setback is known: drawn once it is
+        detail = self._detail
         chapters = self.query_one("#chapters", OptionList)
         keep = chapters.highlighted
         chapters.clear_options()
-        setback_id = self.selected_setback
-        drafts = {(d.setback_id, d.chapter_id) for d in workbook.drafts()}
-        conflicts = {(c.setback_id, c.chapter_id) for c in workbook.conflicts() if c.in_chapter}
-        statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}
-        for chapter in workbook.chapters:
-            mark = STATUS_MARK[statuses.get(chapter.id, "empty")]
-            unsaved = "*" if (setback_id, chapter.id) in drafts else " "  # before the title, which may be cut
-            if (setback_id, chapter.id) in conflicts:
-                unsaved = "!"  # an answer changed on two machines: the chapter shows both
-            line = Content.assemble(f"{mark}{unsaved}{chapter.order:>2} ", (chapter.title, "bold"))
-            chapters.add_option(Option(line, id=chapter.id))
+        for row in detail.chapters:
+            line = Content.assemble(f"{row.mark}{row.order:>2} ", (row.title, "bold"))
+            chapters.add_option(Option(line, id=row.id))
         chapters.highlighted = keep if keep is not None and keep < chapters.option_count else 0
-        setback = workbook.setback(setback_id) if setback_id else None
-        title = f"Chapters for: {setback.title}" if setback else "Chapters"
-        self.query_one("#chapters-title", Label).update(Content(title))
-
-    def refresh_status(self) -> None:
-        workbook = self.workbook
-        parts: list[str] = []
-        self._drafts_line = ""
-        self._conflicts_line = conflicts_line(workbook.conflicts())
-        last = workbook.last_opened()
-        if last:
-            setback, chapter = workbook.setback(last[0]), workbook.chapter(last[1])
-            if setback and chapter:
-                parts.append(f"Continue (c): {setback.title} › {chapter.title}")
-        drafts = len(workbook.drafts())
-        if drafts:
-            self._drafts_line = f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)"
-        actions = workbook.actions()
-        if actions:
-            today = workbook.clock().date().isoformat()
-            first = actions[0]
-            if first.due and first.due < today:
-                overdue = sum(1 for a in actions if a.due and a.due < today)
-                parts.append(f"Overdue ({overdue}): {first.text} (was due {first.due})")
-            else:
-                due = f" (due {first.due})" if first.due else ""
-                parts.append(f"Next action: {first.text}{due} · {len(actions)} open")
-        if not parts and not self._drafts_line:
-            if workbook.setbacks():
-                parts.append("Pick a chapter and press enter to start it. Start here comes first.")
-            else:
-                parts.append("Press n to name a setback, then pick a chapter and press enter.")
-        self._status_parts = parts
-        self.show_status()
-
-    def show_status(self) -> None:
-        """The status lines: the selected setback's look back and suggested order with the journal-wide ones."""
-        setback_id = self.selected_setback
-        review = review_due(self.workbook, setback_id) if setback_id else None
-        route = suggested_route(self.workbook, setback_id) if setback_id else []
-        conflicts = getattr(self, "_conflicts_line", "")
-        lines = [conflicts] if conflicts else []
-        if review is not None:
-            lines.append(f"Time to look back (r): {review.title}")
-        lines += self._status_parts[:1]  # where to continue
-        if route:
-            lines.append("Suggested next: " + " → ".join(c.title for c in route[:3]) + (" …" if len(route) > 3 else ""))
-        lines += self._status_parts[1:]
-        if self._drafts_line:
-            lines.append(self._drafts_line)
-        self.query_one("#home-status", Static).update(Content("\n".join(lines[:4])))
-        self.refresh_bindings()
-
-    def refresh_trend(self) -> None:
-        setback_id = self.selected_setback
-        ratings = [float(r) for _, r in self.workbook.checkins(setback_id)] if setback_id else []
+        self.query_one("#chapters-title", Label).update(Content(detail.chapters_title))
+        self.query_one("#home-status", Static).update(Content("\n".join(status_lines(self._view, detail))))
         trend = self.query_one("#trend", Sparkline)
-        trend.data = ratings
-        trend.display = bool(ratings)
-        title = self.query_one("#trend-title", Label)
-        if ratings:
-            arrow = "→".join(str(int(r)) for r in ratings[-4:])
-            title.update(Content(f"Feeling: {arrow} (10 = awful)"))
-        elif setback_id is None:
-            title.update("Feeling: name a setback first (n)")
-        else:
-            title.update("Feeling: press k to check in")
+        trend.data = [float(r) for r in detail.ratings]
+        trend.display = bool(detail.ratings)
+        self.query_one("#trend-title", Label).update(Content(trend_title(detail)))
+        self.refresh_bindings()
 
     @on(OptionList.OptionHighlighted, "#setbacks")
     def _setback_highlighted(self) -> None:
-        self.refresh_chapters()
-        if hasattr(self, "_status_parts"):
-            self.show_status()
-        self.refresh_trend()
+        self.refresh_setback()
 
     @on(OptionList.OptionSelected, "#setbacks")
     def _setback_selected(self) -> None:
@@ -301,7 +252,7 @@ class HomeScreen(WorkbookScreen[None]):
         if setback_id is None:
             self.app.notify("Name a setback first (n).", severity="warning")
             return
-        self.host.check_in(setback_id, then=self.refresh_trend)
+        self.host.check_in(setback_id, then=self.refresh_setback)
 
     def _selected(self) -> Setback | None:
         """The highlighted setback, or None (with a word to the person)."""

@@ -41,7 +41,7 @@ from textual.screen import Screen
 from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
-from tui.opening import Opening, open_journal
+from tui.opening import Glimpse, Opening, open_journal
 from tui.typeahead import KeysInOrder
 from tui.workbook import SaveError, Workbook
 
@@ -74,10 +74,11 @@ class WorkbookApp(KeysInOrder, App[None]):
         Binding("f4", "go('progress')", "Progress", show=False),
     ]
 
-    def __init__(self, workbook: Workbook | Opening, remember_theme: bool = True) -> None:
+    def __init__(self, workbook: Workbook | Opening | Glimpse, remember_theme: bool = True) -> None:
         super().__init__()
         self._workbook = workbook if isinstance(workbook, Workbook) else None
         self.opening = workbook if isinstance(workbook, Opening) else None
+        self.glimpse = workbook if isinstance(workbook, Glimpse) else None  # read after the first frame
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
@@ -131,15 +132,18 @@ class WorkbookApp(KeysInOrder, App[None]):
         first frame only once that start-up is done: the frame after, one
         re-layout later, is what people saw (issue 19).
         """
-        if self._workbook is not None:
+        if self._workbook is not None or self.glimpse is not None:
             from screens.home import HomeScreen
 
-            return HomeScreen()
+            return HomeScreen(self.glimpse.glance if self.glimpse else None)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
         if self._workbook is not None:
             self._show_journal()
+        elif self.glimpse is not None:
+            self.keys_wait = True  # typed before the journal is read: delivered, in order, once it is
+            self.call_after_refresh(self._open_glimpse)
         else:
             self._ask()
         self._fit_to(self.size)
@@ -151,6 +155,27 @@ class WorkbookApp(KeysInOrder, App[None]):
             self.call_after_refresh(gc.enable)
 
     # -- before the journal opens: its passphrase, or how a new one starts ------------
+
+    def _open_glimpse(self) -> None:
+        """Read the journal home was drawn from the glance of (tui/overview.py), then let the keys typed since go."""
+        from screens.home import HomeScreen
+        from tui.workbook import StoreError
+
+        glimpse = self.glimpse
+        assert glimpse is not None
+        try:
+            workbook = glimpse.open()
+        except StoreError as exc:
+            from screens.unlock import Refused
+
+            self.keys_wait = False
+            self._opened(Refused(str(exc)))
+            return
+        self._opened(workbook)
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.journal_opened()
+        self.keys_go()
 
     def _ask(self) -> None:
         """Show what the Opening needs: the passphrase, the first start's choice, or a new passphrase."""
@@ -768,6 +793,7 @@ def make_app(
     passphrase: Callable[[], str] | None = None,
     first_start: bool = False,
     encrypt: bool = False,
+    glimpse: bool = False,
 ) -> WorkbookApp:
     """Build the app on a journal folder and a content folder (or on a workbook already open).
 
@@ -775,7 +801,9 @@ def make_app(
     asks for it first. ``first_start`` (the command line's way; the tests'
     default is a plain journal straight away) makes a folder without a
     journal start with the choice of a plain or an encrypted one;
-    ``encrypt``, with a new passphrase. Raises ``ContentError`` for a bad
+    ``encrypt``, with a new passphrase; ``glimpse`` (the command line's way)
+    draws home from the glance the last session left, when it fits, before
+    reading the journal (tui/overview.py). Raises ``ContentError`` for a bad
     chapter and ``StoreError`` for a journal that cannot be opened; both
     carry a one-line message.
     """
@@ -783,6 +811,8 @@ def make_app(
         if chapters is None:
             chapters = load_chapters(content_folders(content_dir))
         folder = default_data_dir(data_dir)
-        opened = open_journal(folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt)
+        opened = open_journal(
+            folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt, glimpse=glimpse
+        )
         return WorkbookApp(opened, remember_theme=remember_theme)
     return WorkbookApp(workbook, remember_theme=remember_theme)

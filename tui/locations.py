@@ -80,6 +80,15 @@ def lock_file(data_folder: Path) -> Path:
     return state_dir() / "locks" / f"journal-{hashlib.sha256(resolved).hexdigest()[:20]}.lock"
 
 
+def glance_file(data_folder: Path) -> Path:
+    """Home as the last session left it (tui/overview.py), in the cache folder, named after the folder's real path.
+
+    It holds titles in plain text, so an encrypted journal never has one.
+    """
+    resolved = os.fsencode(Path(data_folder).expanduser().resolve())
+    return cache_dir() / "glances" / f"home-{hashlib.sha256(resolved).hexdigest()[:20]}.json"
+
+
 def memory_temp_dir() -> Path | None:
     """A folder for short-lived private files that lives in memory, never on a disk; None when there is none.
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Literal
 
 from tui.content import Chapter
-from tui.workbook import PassphraseNeeded, Workbook
+from tui.overview import Glance, load_glance
+from tui.workbook import FolderLock, PassphraseNeeded, Workbook
 
-__all__ = ["Clock", "Opening", "open_journal"]
+__all__ = ["Clock", "Glimpse", "Opening", "open_journal"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -54,6 +55,32 @@ class Opening:
         return Workbook.create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
 
 
+@dataclass(frozen=True)
+class Glimpse:
+    """A plain journal just as the last session left it: home is drawn from its glance, then it is opened.
+
+    Its lock is already held (a second session is turned away before any
+    screen); :meth:`open` reads it, :meth:`release` lets it go unread.
+    """
+
+    folder: Path
+    chapters: Sequence[Chapter]
+    glance: Glance
+    hold: FolderLock
+    clock: Clock | None = None
+
+    def open(self) -> Workbook:
+        """The journal, opened with the lock held; raises StoreError (and the lock is let go)."""
+        try:
+            return Workbook.open(self.folder, self.chapters, *((self.clock,) if self.clock else ()), hold=self.hold)
+        except BaseException:
+            self.hold.release()
+            raise
+
+    def release(self) -> None:
+        self.hold.release()
+
+
 def open_journal(
     folder: Path,
     chapters: Sequence[Chapter],
@@ -62,7 +89,8 @@ def open_journal(
     passphrase: Callable[[], str] | None = None,
     first_start: bool = False,
     encrypt: bool = False,
-) -> Workbook | Opening:
+    glimpse: bool = False,
+) -> Workbook | Opening | Glimpse:
     """The journal in ``folder`` opened, or what the app must ask first to open it.
 
     Without ``passphrase``, an encrypted journal is an :class:`Opening` to
@@ -70,11 +98,18 @@ def open_journal(
     and let go again). With ``first_start`` a folder without a journal is an
     Opening to choose plain or encrypted; with ``encrypt``, to make it
     encrypted (the folder is made, and checked to be writable, first).
+    With ``glimpse``, a journal just as the last session left it, with a
+    glance kept (tui/overview.py), is a :class:`Glimpse`: its lock taken,
+    its reading left to the app, after its first frame.
     Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
     """
     if (first_start or encrypt) and not Workbook.has_journal(folder):
         Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
         return Opening(folder, chapters, "new" if encrypt else "choose", clock)
+    if glimpse and not encrypt:
+        glance = load_glance(folder, chapters, (clock or dt.datetime.now)().date())
+        if glance is not None:
+            return Glimpse(folder, chapters, glance, Workbook.hold(folder), clock)
     try:
         return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
     except PassphraseNeeded:

@@ -21,6 +21,10 @@ next refresh, by which the new screen has taken the focus.
 
 A key that never comes to rest (its widget closed with the callback still
 queued) is given up after ``STUCK_AFTER``: the keys behind it go on.
+
+While ``keys_wait`` is set (the journal is being read after a first frame
+drawn from its glance), every key and paste is held, and mouse presses are
+let go: :meth:`keys_go` delivers what was held, in order.
 """
 
 from __future__ import annotations
@@ -50,8 +54,16 @@ class KeysInOrder(_Base):
     _in_flight: Typed | None = None
     _in_flight_since = 0.0
     _held: deque[Typed] | None = None
+    keys_wait = False
+
+    def keys_go(self) -> None:
+        """Deliver the keys held while ``keys_wait`` was set, and the ones after them as they come."""
+        self.keys_wait = False
+        self._release()
 
     async def on_event(self, event: events.Event) -> None:
+        if self.keys_wait and isinstance(event, events.MouseDown | events.MouseUp | events.Click):
+            return  # a click on what is not open yet does nothing
         if not isinstance(event, Typed) or event.is_forwarded:
             await super().on_event(event)
             return
@@ -69,6 +81,9 @@ class KeysInOrder(_Base):
         """Keep ``event`` for later (True) when a key before it has not come to rest."""
         if self._held is None:
             self._held = deque()
+        if self.keys_wait:
+            self._held.append(event)
+            return True
         if self._in_flight is not None:
             if time.monotonic() - self._in_flight_since < STUCK_AFTER:
                 if not self._held:

@@ -22,6 +22,7 @@ actions) into their own modules, each taking the Workbook's store.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.content import Chapter, FieldRef
-from tui.locations import EDIT_PREFIX, memory_temp_dir
+from tui.locations import EDIT_PREFIX, glance_file, memory_temp_dir
 from tui.records import (
     ACTIONS,
     CHECKINS,
@@ -70,6 +71,7 @@ from tui.store import (
     PLAIN,
     Damaged,
     EncryptedCodec,
+    FolderLock,
     JournalLocked,
     JournalLost,
     JournalTooNew,
@@ -105,6 +107,7 @@ __all__ = [
     "Damaged",
     "Draft",
     "EarlierAnswer",
+    "FolderLock",
     "InvalidAnswers",
     "InvalidSetback",
     "JournalLocked",
@@ -206,16 +209,34 @@ class Workbook:
 
     @classmethod
     def open(
-        cls, folder: Path, chapters: Sequence[Chapter], clock: Clock = _now, *, passphrase: Passphrase | None = None
+        cls,
+        folder: Path,
+        chapters: Sequence[Chapter],
+        clock: Clock = _now,
+        *,
+        passphrase: Passphrase | None = None,
+        hold: FolderLock | None = None,
     ) -> Workbook:
         """The journal in ``folder``, opened for this session (it holds the folder's lock until closed).
 
-        ``passphrase`` is called when the journal is encrypted. Raises
+        ``passphrase`` is called when the journal is encrypted; ``hold`` is the
+        folder's lock when it was taken before (:meth:`hold`). Raises
         ``JournalLocked`` when another session has it, ``PassphraseNeeded``
         and ``WrongPassphrase`` (nothing changed), ``JournalTooNew`` and
         ``StoreError`` (with a one-line message) when it cannot be opened.
         """
-        return cls(Store(folder, passphrase=passphrase), chapters, clock)
+        return cls(Store(folder, passphrase=passphrase, lock=hold), chapters, clock)
+
+    @staticmethod
+    def hold(folder: Path) -> FolderLock:
+        """Take the lock of the journal in ``folder`` now, to open it a moment later (:meth:`open` with ``hold``).
+
+        Raises ``JournalLocked`` when another session has it, ``StoreError``
+        when it cannot be taken; ``release()`` lets it go unused.
+        """
+        lock = FolderLock(Path(folder))
+        lock.acquire()
+        return lock
 
     @classmethod
     def read_only(
@@ -247,7 +268,9 @@ class Workbook:
         """
         if journal_exists(folder):
             raise StoreError(f"there is already a journal in {folder}")
-        return cls(Store(folder, codec=EncryptedCodec.create(passphrase, kdf)), chapters, clock)
+        workbook = cls(Store(folder, codec=EncryptedCodec.create(passphrase, kdf)), chapters, clock)
+        workbook.forget_glance()
+        return workbook
 
     @staticmethod
     def prepare_folder(folder: Path) -> None:
@@ -285,7 +308,18 @@ class Workbook:
         """
         if self.encrypted:
             raise StoreError("this journal is already encrypted ('failforward passwd' changes its passphrase)")
-        return self.store.recode(EncryptedCodec.create(passphrase, kdf))
+        recoded = self.store.recode(EncryptedCodec.create(passphrase, kdf))
+        self.forget_glance()
+        return recoded
+
+    def forget_glance(self) -> None:
+        """Remove home's glance of this journal (tui/overview.py): its titles are plain text.
+
+        Called when the journal becomes encrypted, and on closing an encrypted one.
+        """
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                glance_file(self.folder).unlink(missing_ok=True)
 
     def decrypt(self) -> Recoded:
         """Write this journal's folder in plain text again; the same promises as :meth:`encrypt`."""

@@ -78,7 +78,8 @@ def _run_app(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
 
     from tui.app import WorkbookApp
-    from tui.opening import open_journal
+    from tui.opening import Glimpse, open_journal
+    from tui.overview import close_keeping_glance
 
     try:
         opened = open_journal(
@@ -87,12 +88,15 @@ def _run_app(args: argparse.Namespace) -> int:
             passphrase=passphrase.from_file_only(args),
             first_start=True,
             encrypt=args.encrypt,
+            glimpse=True,
         )
     except StoreError as exc:
         return journal_error(exc)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         if isinstance(opened, Workbook):
             opened.close()
+        elif isinstance(opened, Glimpse):
+            opened.release()
         error("the workbook needs a terminal; for scripts, use the commands in 'failforward --help'")
         return EXIT_CONTENT
 
@@ -103,7 +107,9 @@ def _run_app(args: argparse.Namespace) -> int:
         if app.journal_open and app.workbook.lost is not None and app.exit_note is None:
             app.keep_lost_journal()  # e.g. the app stopped before it could say
         if app.journal_open:
-            app.workbook.close()
+            close_keeping_glance(app.workbook)  # home as it is left: the next start draws it at once
+        elif isinstance(opened, Glimpse):
+            opened.release()
         if app.exit_note:
             error(app.exit_note)
     return app.return_code or EXIT_OK

@@ -43,6 +43,7 @@ from tui.store.journal import (
     read_copy,
     upgrade,
 )
+from tui.store.lock import FolderLock
 from tui.store.merge import MergeResult
 from tui.store.private import check_writable, ensure_private_dir, private_temp_dir, private_temp_file, write_private
 from tui.store.rekey import Recoded
@@ -56,6 +57,7 @@ __all__ = [
     "Codec",
     "Damaged",
     "EncryptedCodec",
+    "FolderLock",
     "JournalLocked",
     "JournalLost",
     "JournalTooNew",

@@ -135,6 +135,7 @@ class Store:
         codec: Codec | None = None,
         passphrase: Passphrase | None = None,
         device: str | None = None,
+        lock: FolderLock | None = None,
     ) -> None:
         """Open the journal in ``folder``, or an in-memory one for None, holding ``data`` itself.
 
@@ -152,6 +153,8 @@ class Store:
         without one, ``WrongPassphrase`` when it does not fit, with the lock
         released and nothing on disk changed). ``codec`` overrides that, for
         a journal that is to start encrypted (``EncryptedCodec.create``).
+        ``lock`` is the folder's lock when it was taken before (held: the
+        store lets it go on close, or when opening fails).
         """
         self.lock = threading.RLock()
         self.version = 0  # counts changes to any table
@@ -172,7 +175,7 @@ class Store:
                 self._storage.write(data)
             self.db = JournalDB(storage=lambda: self._storage)
         else:
-            self._open_folder(Path(folder), codec, passphrase)
+            self._open_folder(Path(folder), codec, passphrase, lock)
         self._migrate()
 
     # -- opening ---------------------------------------------------------
@@ -181,9 +184,11 @@ class Store:
     def path(self) -> Path | None:
         return None if self.folder is None else Path(self.folder) / DB_FILE
 
-    def _open_folder(self, folder: Path, codec: Codec | None, passphrase: Passphrase | None) -> None:
+    def _open_folder(
+        self, folder: Path, codec: Codec | None, passphrase: Passphrase | None, lock: FolderLock | None
+    ) -> None:
         ensure_private_dir(folder)
-        self._acquire_lock(folder)
+        self._acquire_lock(folder, lock)
         try:
             path = folder / DB_FILE
             check_private_file(path)
@@ -209,9 +214,10 @@ class Store:
             self.close()
             raise
 
-    def _acquire_lock(self, folder: Path) -> None:
-        lock = FolderLock(folder)
-        lock.acquire()
+    def _acquire_lock(self, folder: Path, held: FolderLock | None = None) -> None:
+        lock = held or FolderLock(folder)
+        if not lock.held:
+            lock.acquire()
         self._file_lock = lock
         check_writable(folder)  # the lock no longer lives here: learn now, not at the first save, if it is read-only
 

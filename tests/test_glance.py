@@ -1,0 +1,271 @@
+"""Home's glance: drawn on the next start before the journal is read, only when it still stands for the journal.
+
+tui/overview.py keeps it; the app (tui/app.py) draws home from it, reads the
+journal right after that first frame, holds the keys typed meanwhile and
+draws again whatever differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label, OptionList
+
+from screens.dialogs.setback import SetbackDialog
+from screens.home import HomeScreen
+from tui.app import WorkbookApp, make_app
+from tui.content import load_chapters
+from tui.locations import LOG_FILE, glance_file
+from tui.opening import Glimpse, open_journal
+from tui.overview import close_keeping_glance, glance_of, load_glance
+from tui.workbook import JournalLocked, StoreError, Workbook
+
+from .conftest import FAST_KDF, FIXED_NOW, FIXTURE_CHAPTERS, fixed_clock
+
+TODAY = FIXED_NOW.date()
+
+
+def chapters() -> list:
+    return load_chapters([FIXTURE_CHAPTERS])
+
+
+def left_with(folder: Path, *titles: str) -> Workbook:
+    """A journal with ``titles`` as setbacks (the first with a draft and an action), left open."""
+    workbook = Workbook.open(folder, chapters(), fixed_clock)
+    for title in titles:
+        workbook.add_setback(title, "rejection", "2026-03-01", 6)
+    if titles:
+        first = workbook.setbacks()[0]
+        workbook.save_draft(first.id, "first", {"what": "half a sentence"})
+        workbook.check_in(first.id, 7)
+    return workbook
+
+
+def glimpse_on(folder: Path) -> Glimpse:
+    opened = open_journal(folder, chapters(), fixed_clock, glimpse=True)
+    assert isinstance(opened, Glimpse), "the glance should stand for the journal as it was left"
+    return opened
+
+
+def setback_lines(home: HomeScreen) -> list[str]:
+    options = home.query_one("#setbacks", OptionList)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+
+
+# -- the glance on disk -------------------------------------------------------------------
+
+
+def test_the_glance_left_on_closing_is_home_as_the_journal_shows_it(data_dir: Path) -> None:
+    workbook = left_with(data_dir, "Laid off", "Turned down")
+    expected = glance_of(workbook)
+    close_keeping_glance(workbook)
+    assert load_glance(data_dir, chapters(), TODAY) == expected
+    assert [row.title for row in expected.overview.setbacks] == ["Turned down", "Laid off"]
+    assert expected.detail.ratings == (6, 7)  # the feeling given when it was named, then the check-in
+    assert expected.overview.drafts_line == "1 unsaved draft (marked *)"
+
+
+def test_the_glance_is_private_and_never_in_the_data_folder(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    path = glance_file(data_dir)
+    assert path.exists()
+    assert data_dir.resolve() not in path.resolve().parents
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def _saved_again(folder: Path) -> None:
+    workbook = Workbook.open(folder, chapters(), fixed_clock)
+    workbook.add_setback("Another one")
+    workbook.close()
+
+
+def _saves_in_the_log(folder: Path) -> None:
+    (folder / LOG_FILE).write_bytes(b"")
+
+
+def _conflict_copy(folder: Path) -> None:
+    (folder / "journal.sync-conflict-20260301-101010-ABCDEFG.json").write_bytes(b"{}")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_saved_again, _saves_in_the_log, _conflict_copy],
+    ids=["journal-written-since", "saves-in-the-log", "a-conflict-copy-came"],
+)
+def test_a_glance_stands_only_for_the_files_as_they_were_left(data_dir: Path, change: object) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    assert load_glance(data_dir, chapters(), TODAY) is not None
+    change(data_dir)  # type: ignore[operator]
+    assert load_glance(data_dir, chapters(), TODAY) is None
+
+
+def test_a_glance_stands_only_for_the_same_day_chapters_and_version(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    assert load_glance(data_dir, chapters(), TODAY + dt.timedelta(days=1)) is None  # "overdue" and look backs move
+    renamed = chapters()
+    object.__setattr__(renamed[0], "title", "Renamed")
+    assert load_glance(data_dir, renamed, TODAY) is None
+    assert load_glance(data_dir, chapters()[:1], TODAY) is None
+    monkeypatch.setattr("tui.overview.__version__", "99.0")
+    assert load_glance(data_dir, chapters(), TODAY) is None
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b'{"key": 1}', b'{"key": null, "glance": []}'])
+def test_a_damaged_glance_is_no_glance(data_dir: Path, body: bytes) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    glance_file(data_dir).write_bytes(body)
+    assert load_glance(data_dir, chapters(), TODAY) is None
+    opened = open_journal(data_dir, chapters(), fixed_clock, glimpse=True)
+    assert isinstance(opened, Workbook)  # read at once, as without a glance
+    opened.close()
+
+
+def test_a_glance_with_the_right_key_but_wrong_shape_is_no_glance(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    data = json.loads(glance_file(data_dir).read_bytes())
+    data["glance"]["overview"]["setbacks"] = [{"id": 1}]
+    glance_file(data_dir).write_text(json.dumps(data))
+    assert load_glance(data_dir, chapters(), TODAY) is None
+
+
+def test_an_encrypted_journal_never_has_a_glance(data_dir: Path) -> None:
+    workbook = left_with(data_dir, "Laid off")
+    close_keeping_glance(workbook)
+    assert glance_file(data_dir).exists()
+    workbook = Workbook.open(data_dir, chapters(), fixed_clock)
+    workbook.encrypt("a passphrase for the test", kdf=FAST_KDF)
+    assert not glance_file(data_dir).exists(), "its titles in plain text beside an encrypted journal"
+    close_keeping_glance(workbook)
+    assert not glance_file(data_dir).exists()
+
+
+def test_a_new_encrypted_journal_removes_a_glance_left_in_its_folder(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    (data_dir / "backups").rmdir()
+    Workbook.create(data_dir, chapters(), fixed_clock, passphrase="a passphrase", kdf=FAST_KDF).close()
+    assert not glance_file(data_dir).exists()
+
+
+def test_a_glimpse_holds_the_lock_before_any_screen(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    glimpse = glimpse_on(data_dir)
+    with pytest.raises(JournalLocked):
+        Workbook.open(data_dir, chapters(), fixed_clock)
+    glimpse.release()
+    Workbook.open(data_dir, chapters(), fixed_clock).close()
+
+
+# -- the app drawn from the glance ---------------------------------------------------------
+
+
+def app_with_glance(data_dir: Path) -> WorkbookApp:
+    app = make_app(data_dir, chapters=chapters(), clock=fixed_clock, remember_theme=False, glimpse=True)
+    assert app.glimpse is not None
+    return app
+
+
+async def test_home_is_drawn_from_the_glance_then_from_the_journal(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off", "Turned down"))
+    app = app_with_glance(data_dir)
+    seen: list[tuple[bool, list[str], str]] = []
+    original = Glimpse.open
+
+    def opening(self: Glimpse) -> Workbook:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        title = str(home.query_one("#chapters-title", Label).content)
+        seen.append((app.journal_open, setback_lines(home), title))
+        return original(self)
+
+    monkeypatch.setattr(Glimpse, "open", opening)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert seen == [(False, ["Turned down", "Laid off"], "Chapters for: Turned down")]
+        assert app.journal_open
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert setback_lines(home) == ["Turned down", "Laid off"]
+        assert home.focused is home.query_one("#setbacks")
+    app.workbook.close()
+
+
+async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    data = json.loads(glance_file(data_dir).read_bytes())
+    data["glance"]["overview"]["setbacks"][0]["title"] = "An old title"
+    data["glance"]["detail"]["chapters_title"] = "Chapters for: An old title"
+    glance_file(data_dir).write_text(json.dumps(data))
+    app = app_with_glance(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert setback_lines(home) == ["Laid off"]
+        assert str(home.query_one("#chapters-title", Label).content) == "Chapters for: Laid off"
+    app.workbook.close()
+
+
+async def test_keys_typed_before_the_journal_is_read_are_delivered_in_order_after(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    app = app_with_glance(data_dir)
+    original = WorkbookApp._open_glimpse
+    monkeypatch.setattr(WorkbookApp, "_open_glimpse", lambda self: None)  # a slow disk: read when the test says
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.journal_open
+        driver = app._driver
+        assert driver is not None
+        for key in ["n", *"Missed"]:
+            driver.send_message(_key(key))
+        await pilot.pause()
+        await pilot.click("#chapters")  # a click on what is not open yet does nothing
+        assert isinstance(app.screen, HomeScreen), "nothing acts before the journal is read"
+        app.call_later(original, app)
+        for _ in range(100):
+            await pilot.pause()
+            if isinstance(app.screen, SetbackDialog) and not app._held and app._in_flight is None:
+                break
+        dialog = app.screen
+        assert isinstance(dialog, SetbackDialog)
+        assert dialog.query_one("#title").value == "Missed"  # type: ignore[attr-defined]
+    app.workbook.close()
+
+
+def _key(key: str) -> object:
+    from textual import events
+
+    return events.Key(key, key)
+
+
+async def test_a_journal_that_cannot_be_read_after_its_glance_ends_the_app_saying_why(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    app = app_with_glance(data_dir)
+    glimpse = app.glimpse
+    assert glimpse is not None
+
+    def unreadable(self: Workbook, *args: object, **kwargs: object) -> None:
+        raise StoreError("cannot read the journal: Permission denied")
+
+    monkeypatch.setattr(Workbook, "__init__", unreadable)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
+    assert app.exit_note == "cannot read the journal: Permission denied"
+    assert not app.journal_open
+    assert not glimpse.hold.held, "the lock goes with the app"
