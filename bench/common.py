@@ -92,7 +92,11 @@ def headless_start(
     profile: Path | None = None,
     size: tuple[int, int] = (120, 40),
 ) -> tuple[float, dict[str, int]]:
-    """Seconds from starting the process to its first frame showing ``marker``, and its memory (bench/probe.py)."""
+    """Seconds from starting the process to its first frame showing ``marker``, and its memory (bench/probe.py).
+
+    The dict holds ``ready`` too: seconds to when keys are answered (later than the first frame only
+    when failforward drew home from its glance and read the journal after).
+    """
     out = SCRATCH / "probe.json"
     out.unlink(missing_ok=True)
     env = base_env()
@@ -123,7 +127,9 @@ def headless_start(
         tail = proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
         raise RuntimeError(f"{app} never showed {marker!r}: {tail[0]}")
     data = json.loads(out.read_text())
-    return float(data.pop("painted")) - start, data
+    painted = float(data.pop("painted"))
+    data["ready"] = float(data.get("ready", painted)) - start  # keys answered (bench/probe.py)
+    return painted - start, data
 
 
 def _drain(fd: int) -> None:

@@ -371,6 +371,24 @@ async def measure_typing(spec: dict[str, Any]) -> dict[str, Any]:
 # -- start-up parts: what failforward does before its first frame that the floor does not ------
 
 
+def keep_glance(spec: dict[str, Any]) -> dict[str, Any]:
+    """A session on the journal that ends as a person's does: the glance of home is kept (tui/overview.py).
+
+    With ``forget``: the glance removed instead, as after a change made elsewhere.
+    """
+    from tui.content import load_folders
+    from tui.locations import content_folders, glance_file
+    from tui.overview import close_keeping_glance
+    from tui.workbook import Workbook
+
+    folder = Path(spec["journal"])
+    if spec.get("forget"):
+        glance_file(folder).unlink(missing_ok=True)
+    else:
+        close_keeping_glance(Workbook.open(folder, load_folders(content_folders(None)).chapters))
+    return {"kept": glance_file(folder).exists()}
+
+
 def measure_startup_parts(spec: dict[str, Any]) -> dict[str, Any]:
     """One fresh process: time each step of failforward's start-up that the bare Textual app skips.
 
@@ -446,6 +464,8 @@ def run(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         return asyncio.run(runners[kind](spec))
     if kind == "store":
         return measure_store(spec)
+    if kind == "glance":
+        return keep_glance(spec)
     if kind == "startup_parts":
         return measure_startup_parts(spec)
     if kind == "kdf":
