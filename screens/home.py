@@ -105,8 +105,8 @@ class HomeScreen(WorkbookScreen[None]):
         self.refresh_lists()
         if (self._view, self._detail) != (view, detail):
             self.refresh_bindings()
-        if self._view.setbacks and not view.setbacks:
-            self.query_one("#setbacks", OptionList).focus()
+        if bool(self._view.setbacks) != bool(view.setbacks):  # focus as on_mount would have put it
+            self.query_one("#setbacks" if self._view.setbacks else "#chapters", OptionList).focus()
         self._announce_form_drafts()
 
     def _announce_form_drafts(self) -> None:

@@ -201,10 +201,14 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
     app.workbook.close()
 
 
-async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data_dir: Path) -> None:
+@pytest.mark.parametrize("stale", ["another title", "no setbacks"])
+async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data_dir: Path, stale: str) -> None:
     close_keeping_glance(left_with(data_dir, "Laid off"))
     data = json.loads(glance_file(data_dir).read_bytes())
-    data["glance"]["overview"]["setbacks"][0]["title"] = "An old title"
+    if stale == "no setbacks":
+        data["glance"]["overview"]["setbacks"] = []
+    else:
+        data["glance"]["overview"]["setbacks"][0]["title"] = "An old title"
     data["glance"]["detail"]["chapters_title"] = "Chapters for: An old title"
     glance_file(data_dir).write_text(json.dumps(data))
     app = app_with_glance(data_dir)
@@ -214,6 +218,7 @@ async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data
         assert isinstance(home, HomeScreen)
         assert setback_lines(home) == ["Laid off"]
         assert str(home.query_one("#chapters-title", Label).content) == "Chapters for: Laid off"
+        assert home.focused is home.query_one("#setbacks")
     app.workbook.close()
 
 
