@@ -16,8 +16,6 @@ from screens.base import WorkbookScreen
 from screens.dialogs.confirm import ConfirmDialog
 from tui.overview import (
     Glance,
-    Overview,
-    SetbackDetail,
     SetbackRow,
     overview,
     setback_detail,
@@ -54,9 +52,7 @@ class HomeScreen(WorkbookScreen[None]):
     def __init__(self, glance: Glance | None = None) -> None:
         """Home; ``glance`` is what it shows until the journal is open (tui/overview.py)."""
         super().__init__()
-        seen = glance or Glance(
-            Overview((), (), "", "", False, False), SetbackDetail(None, "Chapters", (), None, (), ())
-        )
+        seen = glance or Glance.empty()
         self._view, self._detail = seen.overview, seen.detail
 
     def compose(self) -> ComposeResult:
@@ -98,6 +94,11 @@ class HomeScreen(WorkbookScreen[None]):
             self.query_one("#chapters", OptionList).focus()
         if self.host.journal_open:
             self._announce_form_drafts()
+
+    @property
+    def keys_shown(self) -> bool:
+        """Whether the key bar shows its keys yet (Textual fills it a frame after the rest)."""
+        return bool(self.query_one(Footer).children)
 
     def journal_opened(self) -> None:
         """The journal is open (home was drawn from its glance): draw what differs, say what needs saying."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Label, OptionList
+from textual.widgets._footer import FooterKey
 
 from screens.dialogs.setback import SetbackDialog
 from screens.home import HomeScreen
@@ -49,6 +50,10 @@ def glimpse_on(folder: Path) -> Glimpse:
     opened = open_journal(folder, chapters(), fixed_clock, glimpse=True)
     assert isinstance(opened, Glimpse), "the glance should stand for the journal as it was left"
     return opened
+
+
+def footer_keys(home: HomeScreen) -> list[str]:
+    return [str(key.description) for key in home.query(FooterKey)]
 
 
 def setback_lines(home: HomeScreen) -> list[str]:
@@ -180,6 +185,7 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
     close_keeping_glance(left_with(data_dir, "Laid off", "Turned down"))
     app = app_with_glance(data_dir)
     seen: list[tuple[bool, list[str], str]] = []
+    footers: list[list[str]] = []
     original = Glimpse.open
 
     def opening(self: Glimpse) -> Workbook:
@@ -187,6 +193,7 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
         assert isinstance(home, HomeScreen)
         title = str(home.query_one("#chapters-title", Label).content)
         seen.append((app.journal_open, setback_lines(home), title))
+        footers.append(footer_keys(home))
         return original(self)
 
     monkeypatch.setattr(Glimpse, "open", opening)
@@ -198,6 +205,24 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
         assert isinstance(home, HomeScreen)
         assert setback_lines(home) == ["Turned down", "Laid off"]
         assert home.focused is home.query_one("#setbacks")
+        await pilot.pause()
+        assert footers == [footer_keys(home)], "the key bar drawn first is the one that stays"
+        assert "Journal" in footers[0] and "Help" in footers[0]
+    app.workbook.close()
+
+
+async def test_a_window_too_small_at_the_start_covers_the_one_home(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"))
+    app = app_with_glance(data_dir)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await pilot.pause()
+        assert app.journal_open
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "TooSmallScreen"]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert setback_lines(home) == ["Laid off"]
     app.workbook.close()
 
 

@@ -52,6 +52,7 @@ IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage 
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
 FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
 FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
+KEY_BAR_FRAMES = 5  # frames the journal's reading waits at most for the key bar to show (see _open_glimpse)
 
 
 EXIT_ERROR = 1  # as the command line's: the journal could not be opened
@@ -156,11 +157,19 @@ class WorkbookApp(KeysInOrder, App[None]):
 
     # -- before the journal opens: its passphrase, or how a new one starts ------------
 
-    def _open_glimpse(self) -> None:
-        """Read the journal home was drawn from the glance of (tui/overview.py), then let the keys typed since go."""
+    def _open_glimpse(self, frames: int = 0) -> None:
+        """Read the journal home was drawn from the glance of (tui/overview.py), then let the keys typed since go.
+
+        Textual's key bar fills in a frame or two after the rest of the screen:
+        the journal is read once it shows, so that it does not wait for the reading.
+        """
         from screens.home import HomeScreen
         from tui.workbook import StoreError
 
+        homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
+        if frames < KEY_BAR_FRAMES and homes and not homes[0].keys_shown:
+            self.call_after_refresh(self._open_glimpse, frames + 1)
+            return
         glimpse = self.glimpse
         assert glimpse is not None
         try:
@@ -172,8 +181,7 @@ class WorkbookApp(KeysInOrder, App[None]):
             self._opened(Refused(str(exc)))
             return
         self._opened(workbook)
-        home = self.screen
-        if isinstance(home, HomeScreen):
+        for home in homes:  # under "make the window bigger", if the window is too small
             home.journal_opened()
         self.keys_go()
 
@@ -226,7 +234,7 @@ class WorkbookApp(KeysInOrder, App[None]):
         """The home screen, then what opening the journal found (damage, recovered saves, conflict copies)."""
         from screens.home import HomeScreen
 
-        if not isinstance(self.screen, HomeScreen):  # the default screen when the journal was open from the start
+        if not any(isinstance(screen, HomeScreen) for screen in self.screen_stack):  # else the first screen
             self.push_screen(HomeScreen())
         self._fit_to(self.size)
         # The journal and the app's own objects live as long as the app: keep the
@@ -309,7 +317,7 @@ class WorkbookApp(KeysInOrder, App[None]):
             return True
         if action != "quit" and isinstance(self.screen, TooSmallScreen):
             return False
-        if action in ("help", "go") and self._workbook is None:
+        if action in ("help", "go") and self._workbook is None and self.glimpse is None:
             return False  # the passphrase first: no screen of the journal before it is open
         if action == "go" and parameters and f"screens.{parameters[0]}" in sys.modules:
             # A section's screen can be showing only once its module is imported: the footer asks
