@@ -299,3 +299,11 @@ async def test_a_journal_that_cannot_be_read_after_its_glance_ends_the_app_sayin
     assert app.exit_note == "cannot read the journal: Permission denied"
     assert not app.journal_open
     assert not glimpse.hold.held, "the lock goes with the app"
+
+
+def test_no_glance_when_another_process_wrote_the_journal_after_the_session_let_it_go(data_dir: Path) -> None:
+    workbook = left_with(data_dir, "Laid off")
+    workbook.close()  # as the app's unmount does, before the command line keeps the glance: the lock is let go
+    _saved_again(data_dir)  # another session, or 'failforward import', in that moment
+    close_keeping_glance(workbook)
+    assert load_glance(data_dir, chapters(), TODAY) is None, "home as this session left it is not the journal now"

@@ -254,15 +254,20 @@ def glance_key(folder: Path, chapters: Sequence[Chapter], today: dt.date) -> dic
     }
 
 
-def save_glance(folder: Path, chapters: Sequence[Chapter], today: dt.date, glance: Glance) -> bool:
+def save_glance(
+    folder: Path, chapters: Sequence[Chapter], today: dt.date, glance: Glance, left_as: list[int] | None = None
+) -> bool:
     """Keep ``glance`` for the next start (after the journal is closed: its files as the next start finds them).
 
-    Written private (0600 in a 0700 folder) and whole. Returns False when it
-    could not be written: nothing depends on it.
+    Written private (0600 in a 0700 folder) and whole. ``left_as`` is
+    journal.json as the session left it (its inode, size and time, taken
+    before its lock was let go): when the file is no longer that one, another
+    process wrote it since and the glance stands for nothing. Returns False
+    when it could not be written: nothing depends on it.
     """
     key = glance_key(folder, chapters, today)
     path = glance_file(folder)
-    if key is None:
+    if key is None or (left_as is not None and key["journal"] != left_as):
         forget_glance(folder)
         return False
     body = json.dumps({"key": key, "glance": asdict(glance)}, ensure_ascii=False).encode()
@@ -298,8 +303,10 @@ def close_keeping_glance(workbook: Workbook) -> None:
     """Close the journal, then keep home's glance of it for the next start (a plain journal's only).
 
     The glance is taken before closing and keyed to the files as closing
-    leaves them. Closing comes first in importance: a glance that cannot be
-    made is no glance.
+    leaves them; the app may have closed the journal already (its unmount),
+    and another process may have written it since its lock was let go: then
+    no glance is kept. Closing comes first in importance: a glance that
+    cannot be made is no glance.
     """
     folder = workbook.folder
     seen: Glance | None = None
@@ -311,10 +318,11 @@ def close_keeping_glance(workbook: Workbook) -> None:
     workbook.close()
     if folder is None:
         return
-    if seen is None:
+    left = workbook.left_as
+    if seen is None or left is None:
         workbook.forget_glance()
     else:
-        save_glance(folder, workbook.chapters, workbook.clock().date(), seen)
+        save_glance(folder, workbook.chapters, workbook.clock().date(), seen, left)
 
 
 def _glance_from(data: dict[str, Any]) -> Glance:

@@ -410,6 +410,12 @@ class Workbook:
         return None if self.store.folder is None else Path(self.store.folder)
 
     @property
+    def left_as(self) -> list[int] | None:
+        """journal.json as closing left it (inode, size, time), noted before the lock went; None before closing."""
+        left = self.store.left_as
+        return None if left is None else [left.st_ino, left.st_size, left.st_mtime_ns]
+
+    @property
     def open_report(self) -> OpenReport:
         """What happened while opening: a damaged file moved aside, saves recovered, a migration."""
         return self.store.report

@@ -168,6 +168,7 @@ class Store:
         self.device = device if device is not None else ("" if folder is None else device_id())
         self.report = OpenReport()
         self._file_lock: FolderLock | None = None
+        self.left_as: os.stat_result | None = None  # journal.json as closing left it, taken before the lock goes
         self.codec: Codec = codec or PLAIN  # how the files are written: plain or sealed
         if folder is None:
             self._storage: DurableStorage | MemoryStorage = MemoryStorage()
@@ -656,6 +657,9 @@ class Store:
             if hasattr(self, "db"):
                 self.db.close()
         if self._file_lock is not None:
+            if self.folder is not None:
+                with contextlib.suppress(OSError):
+                    self.left_as = (Path(self.folder) / DB_FILE).stat()
             self._file_lock.release()
             self._file_lock = None
 
