@@ -296,7 +296,7 @@ async def test_a_journal_that_cannot_be_read_after_its_glance_ends_the_app_sayin
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
     assert app.return_code == 1
-    assert app.exit_note == "cannot read the journal: Permission denied"
+    assert str(app.open_failed) == "cannot read the journal: Permission denied"  # said by the command line
     assert not app.journal_open
     assert not glimpse.hold.held, "the lock goes with the app"
 

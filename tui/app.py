@@ -80,6 +80,7 @@ class WorkbookApp(KeysInOrder, App[None]):
         self._workbook = workbook if isinstance(workbook, Workbook) else None
         self.opening = workbook if isinstance(workbook, Opening) else None
         self.glimpse = workbook if isinstance(workbook, Glimpse) else None  # read after the first frame
+        self.open_failed: Exception | None = None  # why the glimpsed journal could not be read
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
@@ -174,11 +175,9 @@ class WorkbookApp(KeysInOrder, App[None]):
         assert glimpse is not None
         try:
             workbook = glimpse.open()
-        except StoreError as exc:
-            from screens.unlock import Refused
-
-            self.keys_wait = False
-            self._opened(Refused(str(exc)))
+        except StoreError as exc:  # changed since the glance was checked: the command line says why, as it would have
+            self.open_failed = exc
+            self.exit(return_code=EXIT_ERROR)
             return
         self._opened(workbook)
         for home in homes:  # under "make the window bigger", if the window is too small

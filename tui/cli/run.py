@@ -112,4 +112,6 @@ def _run_app(args: argparse.Namespace) -> int:
             opened.release()
         if app.exit_note:
             error(app.exit_note)
+    if app.open_failed is not None:
+        return journal_error(app.open_failed)
     return app.return_code or EXIT_OK
