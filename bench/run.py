@@ -963,7 +963,9 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
     add(
         "From starting the process to the first frame that shows the app's content, at 80x24. "
         "The floor is a bare Textual app on the same Textual (`bench/floor.py`: a `Header`, a `Static` and a "
-        "`Footer`), done when its Static shows; failforward opens on an empty journal and is done when its home "
+        "`Footer`), done when its Static shows; failforward opens on an empty journal (after a session that "
+        "kept home's glance, as every start but the first meets it: home and its key bar are drawn before the "
+        "journal is read) and is done when its home "
         f'screen shows its hint ("{switch.FIRST_MARKER}", filled with the lists); frogmouth opens the largest '
         f"shipped chapter file (`content/{workload.largest_shipped_chapter().name}`) with its own Textual and is "
         "done when the file's first heading shows. In tmux the app is started in an 80x24 window and watched "

@@ -678,7 +678,12 @@ def measure_first(
 
 
 def first_apps(journal: Path) -> dict[str, dict[str, Any]]:
-    """Floor and failforward (on the empty journal in ``journal``) for :func:`measure_first`."""
+    """Floor and failforward (on the empty journal in ``journal``) for :func:`measure_first`.
+
+    A session on the journal is ended first, as a person's ends, so every start meets home's glance
+    (tui/overview.py): in tmux each run ends with a hang-up that keeps it anyway, headless none is lost.
+    """
+    run_json(HERE / "inproc.py", "glance", {"journal": str(journal)}, timeout=120)
     return {
         "floor": {
             "python": PY,

@@ -67,13 +67,7 @@ class HomeScreen(WorkbookScreen[None]):
                 yield Label("Chapters", classes="pane-title", id="chapters-title")
                 yield OptionList(id="chapters")
         yield Static("", id="home-status")
-        footer = Footer(compact=True)
-        if not self.host.journal_open:
-            # Drawn from the glance, the journal is read right after the first frame: Textual's key bar
-            # would fill in only after that reading (it waits a frame for the focus), so it is filled now.
-            # Without the attribute (another Textual), _open_glimpse waits for the bar instead.
-            footer._bindings_ready = True
-        yield footer
+        yield Footer(compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Bringing back from the trash is offered only when there is something in it; r when a look back is due."""

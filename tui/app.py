@@ -162,17 +162,19 @@ class WorkbookApp(KeysInOrder, App[None]):
         """Read the journal home was drawn from the glance of (tui/overview.py), then let the keys typed since go.
 
         Textual's key bar fills in a frame or two after the rest of the screen:
-        the journal is read once it shows, so that it does not wait for the reading.
+        a journal whose reading takes longer than that (``Glimpse.slow``) is
+        read once the bar shows, so that the bar does not wait for the reading;
+        a small one is read at once, and the bar comes right after.
         """
         from screens.home import HomeScreen
         from tui.workbook import StoreError
 
         homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
-        if frames < KEY_BAR_FRAMES and homes and not homes[0].keys_shown:
-            self.call_after_refresh(self._open_glimpse, frames + 1)
-            return
         glimpse = self.glimpse
         assert glimpse is not None
+        if glimpse.slow and frames < KEY_BAR_FRAMES and homes and not homes[0].keys_shown:
+            self.call_after_refresh(self._open_glimpse, frames + 1)
+            return
         try:
             workbook = glimpse.open()
         except StoreError as exc:  # changed since the glance was checked: the command line says why, as it would have

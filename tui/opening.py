@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Literal
 
 from tui.content import Chapter
+from tui.locations import DB_FILE
 from tui.overview import Glance, load_glance
 from tui.workbook import FolderLock, PassphraseNeeded, Workbook
 
 __all__ = ["Clock", "Glimpse", "Opening", "open_journal"]
+
+SLOW_READING = 1_000_000  # bytes of journal.json: more takes over a frame to read and check against its glance
 
 Clock = Callable[[], dt.datetime]
 
@@ -68,6 +71,14 @@ class Glimpse:
     glance: Glance
     hold: FolderLock
     clock: Clock | None = None
+
+    @property
+    def slow(self) -> bool:
+        """Whether reading the journal takes longer than a frame or two (about 500 reflections and more)."""
+        try:
+            return (self.folder / DB_FILE).stat().st_size > SLOW_READING
+        except OSError:
+            return False
 
     def open(self) -> Workbook:
         """The journal, opened with the lock held; raises StoreError (and the lock is let go)."""
