@@ -215,13 +215,13 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
     app.workbook.close()
 
 
-async def test_a_window_too_small_at_the_start_covers_the_one_home(data_dir: Path) -> None:
+async def test_a_window_too_small_at_the_start_shows_home_from_the_journal_once_bigger(data_dir: Path) -> None:
     close_keeping_glance(left_with(data_dir, "Laid off"))
     app = app_with_glance(data_dir)
     async with app.run_test(size=(30, 8)) as pilot:
         await pilot.pause()
         assert app.journal_open
-        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "TooSmallScreen"]
+        assert type(app.screen).__name__ == "TooSmallScreen"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         home = app.screen
