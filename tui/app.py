@@ -1,7 +1,9 @@
 """The failforward App, and the one factory that builds it for the CLI and the tests.
 
-The app starts on an open journal, or on an :class:`~tui.opening.Opening`: a
-journal still to be opened, for which it first asks (tui/opening.py).
+The app starts on an open journal, on an :class:`~tui.opening.Opening`: a
+journal still to be opened, for which it first asks (tui/opening.py), or on a
+:class:`~tui.opening.Glimpse`: home drawn from the glance the last session
+left (tui/overview.py), the journal read right after that first frame.
 
 Why one module of about 750 lines: each section below is the app's side of
 one of Textual's ``App`` hooks (``on_mount``, ``check_action``, ``on_event``,
