@@ -8,7 +8,9 @@ read from the journal on disk after the app has exited.
 from __future__ import annotations
 
 import re
+import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -333,3 +335,40 @@ def test_quitting_after_the_data_folder_was_removed_says_where_the_work_went(tmu
     assert "everything this session held was written to" in after, after
     with Store(data) as store:
         assert store.all("drafts")[0]["answers"]["what"] == "Typed, never saved"
+
+
+def test_a_session_that_ends_leaves_home_drawn_at_once_the_next_time(
+    make_tmux: Callable[[], Tmux], tmp_path: Path
+) -> None:
+    """Quitting keeps home's glance (private, in the cache folder); the next start draws home from it,
+    reads the journal, and takes keys as any start does."""
+    data, cache = tmp_path / "journal", tmp_path / "cache"
+    command = app_command(
+        data,
+        FIXTURE_CHAPTERS,
+        "xterm-256color",
+        config_dir=tmp_path / "config",
+        extra_env={"FAILFORWARD_CACHE_DIR": str(cache)},
+    )
+    first = make_tmux()
+    first.start(command)
+    first.wait_for("Setbacks")
+    first.wait_for_footer("Quit")
+    first.raw(b"nTurned down for the lead\t\t\t6\r")
+    first.wait_for("Chapters for: Turned down for the lead")
+    quit_app(first)
+    glances = list((cache / "glances").glob("home-*.json"))
+    assert len(glances) == 1, "no glance was kept on quitting"
+    assert stat.S_IMODE(glances[0].stat().st_mode) == 0o600
+    assert "Turned down for the lead" in glances[0].read_text()
+
+    second = make_tmux()
+    second.start(command)
+    second.wait_for("Chapters for: Turned down for the lead")
+    second.raw(b"nLaid off in the reorg\t\t\t7\r")
+    second.wait_for("Chapters for: Laid off in the reorg")
+    quit_app(second)
+    with Store(data) as store:
+        titles = sorted(s["title"] for s in store.all("setbacks"))
+    assert titles == ["Laid off in the reorg", "Turned down for the lead"]
+    assert "Laid off in the reorg" in glances[0].read_text(), "the glance follows the journal"
