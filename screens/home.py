@@ -70,13 +70,16 @@ class HomeScreen(WorkbookScreen[None]):
         yield Footer(compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Bringing back from the trash is offered only when there is something in it; r when a look back is due."""
+        """Keys offered only when they can act: z and t with something in the trash, r when a look back is due,
+        v with a field to choose, c with a chapter to go back to."""
         if action in ("undo_delete", "open_trash"):
             return self._view.has_trash
         if action == "pick_version":
             return self._view.record_conflicts
         if action == "look_back":
             return self._detail.review is not None
+        if action == "continue":
+            return self._view.can_continue
         return True
 
     def action_look_back(self) -> None:

@@ -311,3 +311,19 @@ def test_no_glance_when_another_process_wrote_the_journal_after_the_session_let_
     _saved_again(data_dir)  # another session, or 'failforward import', in that moment
     close_keeping_glance(workbook)
     assert load_glance(data_dir, chapters(), TODAY) is None, "home as this session left it is not the journal now"
+
+
+async def test_home_offers_continue_only_with_a_chapter_to_go_back_to(data_dir: Path) -> None:
+    workbook = left_with(data_dir)
+    workbook.add_setback("Laid off")
+    app = WorkbookApp(workbook, remember_theme=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Continue" not in footer_keys(home), "nothing written yet: c would have nothing to continue"
+        workbook.save_reflection(workbook.setbacks()[0].id, "first", {"what": "It happened."})
+        home.refresh_lists()
+        await pilot.pause()
+        assert "Continue" in footer_keys(home)
+    workbook.close()

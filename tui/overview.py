@@ -40,7 +40,7 @@ from tui.route import review_due, suggested_route
 from tui.store import ensure_private_dir, write_private
 from tui.workbook import StoreError, Workbook
 
-GLANCE_FORMAT = 1
+GLANCE_FORMAT = 2  # 2: Overview.can_continue
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
 
 
@@ -76,6 +76,7 @@ class Overview:
     conflicts_line: str
     has_trash: bool
     record_conflicts: bool  # fields outside the chapters changed on two machines (v chooses)
+    can_continue: bool = False  # a chapter written in before, to go back to (c)
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,12 @@ def overview(workbook: Workbook) -> Overview:
     conflicts = workbook.conflicts()
     parts: list[str] = []
     last = workbook.last_opened()
+    can_continue = False
     if last:
         setback, chapter = workbook.setback(last[0]), workbook.chapter(last[1])
         if setback and chapter:
             parts.append(f"Continue (c): {setback.title} › {chapter.title}")
+            can_continue = True
     drafts = len(workbook.drafts())
     drafts_line = f"{drafts} unsaved draft{'s' if drafts > 1 else ''} (marked *)" if drafts else ""
     actions = workbook.actions()
@@ -157,6 +160,7 @@ def overview(workbook: Workbook) -> Overview:
         conflicts_line=conflicts_line(conflicts),
         has_trash=bool(workbook.trash()),
         record_conflicts=any(not c.in_chapter for c in conflicts),
+        can_continue=can_continue,
     )
 
 
@@ -335,6 +339,7 @@ def _glance_from(data: dict[str, Any]) -> Glance:
             conflicts_line=str(view["conflicts_line"]),
             has_trash=bool(view["has_trash"]),
             record_conflicts=bool(view["record_conflicts"]),
+            can_continue=bool(view["can_continue"]),
         ),
         SetbackDetail(
             setback_id=detail["setback_id"],
