@@ -76,8 +76,7 @@ def lock_file(data_folder: Path) -> Path:
     Two names for one folder (a symbolic link, ``~``) resolve to one lock; the
     data folder itself never holds one, so a sync tool never copies a lock.
     """
-    resolved = os.fsencode(Path(data_folder).expanduser().resolve())
-    return state_dir() / "locks" / f"journal-{hashlib.sha256(resolved).hexdigest()[:20]}.lock"
+    return state_dir() / "locks" / f"journal-{_folder_name(data_folder)}.lock"
 
 
 def glance_file(data_folder: Path) -> Path:
@@ -85,8 +84,13 @@ def glance_file(data_folder: Path) -> Path:
 
     It holds titles in plain text, so an encrypted journal never has one.
     """
+    return cache_dir() / "glances" / f"home-{_folder_name(data_folder)}.json"
+
+
+def _folder_name(data_folder: Path) -> str:
+    """A short name for a data folder, the same for every path to it (a symbolic link, ``~``)."""
     resolved = os.fsencode(Path(data_folder).expanduser().resolve())
-    return cache_dir() / "glances" / f"home-{hashlib.sha256(resolved).hexdigest()[:20]}.json"
+    return hashlib.sha256(resolved).hexdigest()[:20]
 
 
 def memory_temp_dir() -> Path | None:
