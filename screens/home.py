@@ -183,7 +183,8 @@ class HomeScreen(WorkbookScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#setbacks")
     def _setback_highlighted(self) -> None:
-        self.refresh_setback()
+        if self.selected_setback != self._detail.setback_id:  # refresh_lists drew the one it highlights
+            self.refresh_setback()
 
     @on(OptionList.OptionSelected, "#setbacks")
     def _setback_selected(self) -> None:
