@@ -4,8 +4,10 @@ The screen keeps its frame (header, chapter bar, keys) for as long as chapters
 are read one after another: ctrl+n and ctrl+r show another ChapterView
 (screens/widgets/chapter_view.py) in its place. The views of the chapters
 before and after the one shown are built once the form has not changed for
-PREPARE_AFTER (typing done, its draft written), so that moving to them only
-hides one view and shows another; no more than those three are kept.
+PREPARE_AFTER (typing done, its draft written) and drawn once, out of sight
+under the one shown, so that moving to them only hides one view and shows
+another whose layout and painted rows Textual still holds. Views farther away
+are let go in the next quiet moment (at once only beyond KEEP_VIEWS).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = ["DRAFT_DELAY", "ChapterScreen", "EarlierAnswers", "FormPane"]
 NARROW = 100  # under this many columns the guide and the form are stacked
 SHORT = 24  # under this many rows, stacked, the form gets more of the height and the earlier answers less
 STATUS_WORDS = {"empty": "not started", "draft": "in progress", "done": "done"}
+KEEP_VIEWS = 5  # views kept at most between quiet moments (then: the chapter shown and its neighbours)
 PREPARE_AFTER = 1.5  # seconds without a change in the form before the neighbours are built (after the draft, at 0.8)
 
 
@@ -134,13 +137,24 @@ class ChapterScreen(WorkbookScreen[None]):
         self._prepare_timer = None
         if not self.is_attached or self._building is not None:
             return
+        self._drop_far_views()
         for chapter_id in self._neighbour_ids():
             if chapter_id not in self._views:
-                view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
-                self._views[chapter_id] = view
-                self.query_one("#panes", Container).mount(view)
+                self._build_ahead(chapter_id)
                 self._prepare_soon()
                 return
+
+    def _build_ahead(self, chapter_id: str) -> None:
+        """Build a chapter's view hidden, then draw it once under the one shown (ChapterView.warm_up)."""
+        view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
+        self._views[chapter_id] = view
+        mounted = self.query_one("#panes", Container).mount(view)
+
+        async def warm_up() -> None:
+            await mounted
+            view.warm_up()
+
+        self.call_next(warm_up)
 
     def _drop_far_views(self) -> None:
         """Keep only the views of the chapter shown and its neighbours: memory stays bounded."""
@@ -188,7 +202,8 @@ class ChapterScreen(WorkbookScreen[None]):
         self.sub_title = view.chapter.title
         self._update_bar()
         self.refresh_bindings()  # ctrl+n and ctrl+r are offered only where there is a chapter to go to
-        self._drop_far_views()
+        if len(self._views) > KEEP_VIEWS:  # else in the next quiet moment: removing widgets is work for the frame
+            self._drop_far_views()
         self._prepare_soon()
         self.refresh(layout=True)  # the next frame is the whole screen, never the bar or the guide alone
 

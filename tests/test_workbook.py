@@ -315,3 +315,18 @@ def test_a_draft_from_before_the_journal_was_opened_is_news_once_and_one_written
     assert not opened.draft_is_news(sid, "second")  # no draft at all
     opened.save_draft(sid, "second", {"tags": ["b"]})
     assert not opened.draft_is_news(sid, "second")
+
+
+def test_the_version_moves_with_every_change_and_only_then(workbook: Workbook) -> None:
+    s = workbook.add_setback("x")
+    seen = [workbook.version]
+    session = workbook.session(s.id, "first")
+    session.write_draft(session.ticket(), {"what": "typed"})
+    seen.append(workbook.version)
+    session.save({"what": "typed"}, done=False)
+    seen.append(workbook.version)
+    assert seen == sorted(set(seen))  # each change moved it on
+    # Nothing to discard (the save took the draft): the journal, and so its version, stay as they are.
+    workbook.discard_draft(s.id, "first")
+    session.write_draft(session.ticket(), {"what": "typed"})  # what the save holds: no draft either
+    assert workbook.version == seen[-1]

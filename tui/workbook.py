@@ -416,6 +416,11 @@ class Workbook:
         return None if left is None else [left.st_ino, left.st_size, left.st_mtime_ns]
 
     @property
+    def version(self) -> int:
+        """A number that changes whenever anything in the journal does (a save, a draft, a reload)."""
+        return self.store.version
+
+    @property
     def open_report(self) -> OpenReport:
         """What happened while opening: a damaged file moved aside, saves recovered, a migration."""
         return self.store.report
@@ -802,10 +807,9 @@ class Workbook:
         self._remove_drafts(setback_id, chapter_id)
 
     def _remove_drafts(self, setback_id: int, chapter_id: str) -> None:
-        self.store.remove(
-            DRAFTS,
-            [d["id"] for d in self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)],
-        )
+        found = [d["id"] for d in self.store.find(DRAFTS, setback_id=setback_id, chapter_id=chapter_id)]
+        if found:  # none: the journal is left as it is (its version too, which views shown again go by)
+            self.store.remove(DRAFTS, found)
 
     # -- what chapters build on -------------------------------------------
 

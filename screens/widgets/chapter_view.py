@@ -4,9 +4,10 @@ Why a view and not a screen per chapter: a new screen is composed, styled
 and laid out whole (header, bar and footer included) and then restyled again
 when it is shown. The chapter screen keeps its frame and holds a few views:
 the one shown and, once the app has been idle a moment, the chapters before
-and after it, built hidden. ctrl+n then only hides one view and shows
-another, whose values are loaded from the journal as it is shown, so a
-prebuilt view never shows answers older than the journal's.
+and after it, built hidden and drawn once under the one shown (warm_up).
+ctrl+n then only hides one view and shows another, whose values are loaded
+from the journal as it is shown if the journal changed since it was filled,
+so a prebuilt view never shows answers older than the journal's.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class ChapterView(Container):
         self._timer: Timer | None = None
         self._dirty = False
         self._structure: tuple[Any, ...] = ()
+        self._filled_at: int | None = None  # the journal's version when the form was last filled
 
     @property
     def workbook(self) -> Workbook:
@@ -142,20 +144,65 @@ class ChapterView(Container):
         return self.is_mounted and self._structure != self._current_structure()
 
     def show(self, focus_field: str | None = None) -> None:
-        """Show a view built ahead, with the answers the journal holds now."""
-        self.session = self.workbook.session(self.setback_id, self.chapter.id)
+        """Show a view built ahead, with the answers the journal holds now.
+
+        When the journal has not changed since the view was filled (built
+        ahead, or left), its form already says what the journal holds and is
+        not filled again: showing it then touches no widget that does not
+        change.
+        """
+        changed = self._filled_at != self.workbook.version
+        if changed:
+            self.session = self.workbook.session(self.setback_id, self.chapter.id)
         self.focus_field = focus_field
         self.active = True
+        self.remove_class("-ahead")
         self.display = True
-        earlier = self._earlier()
-        if earlier:
-            self.query_one("#builds-on", Static).update(earlier_text(earlier))
+        if changed:
+            earlier = self._earlier()
+            if earlier:
+                text = earlier_text(earlier)
+                builds_on = self.query_one("#builds-on", Static)
+                shown = builds_on.visual
+                if not isinstance(shown, Content) or (shown.plain, shown.spans) != (text.plain, text.spans):
+                    builds_on.update(text)
         self.form.show_errors({})
         guide = self.query_one("#guide", GuideView)
         guide.finish_later()
         for pane in (guide, self.form, *self.query(EarlierAnswers)):
-            pane.scroll_home(animate=False, immediate=True)  # as a chapter opened afresh: from the top
-        self.load()
+            if pane.scroll_offset:
+                pane.scroll_home(animate=False, immediate=True)  # as a chapter opened afresh: from the top
+        self.load(fill=changed)
+
+    def warm_up(self, tries: int = 5) -> None:
+        """Draw this view built ahead once, under the one shown, then hide it again.
+
+        Textual keeps what it worked out for a widget (its size, its wrapped
+        lines, its painted rows) while the widget is hidden, so a view drawn
+        once is shown later in about half the time of one never drawn. Nobody
+        sees it: it lies on a layer under the chapter shown, which covers it,
+        and its questions take no focus meanwhile.
+        """
+        if self.active or not self.is_attached:
+            return
+        self.add_class("-ahead")
+        self.display = True
+        self.call_after_refresh(self._warmed, tries)
+
+    def _warmed(self, tries: int, settle: int = 2) -> None:
+        if self.active or not self.is_attached:
+            return
+        if not self.region and tries > 0:  # not laid out yet: the frame that draws it is still to come
+            self.call_after_refresh(self._warmed, tries - 1)
+            return
+        if settle > 0:  # what its first frame set off (scrollbars, the earlier answers' hint) is drawn too
+            self.call_after_refresh(self._warmed, tries, settle - 1)
+            return
+        self.display = False
+        self.remove_class("-ahead")
+
+    def allow_focus_children(self) -> bool:
+        return not self.has_class("-ahead")
 
     def hide(self) -> None:
         """Hidden, the view keeps its widgets for a later visit."""
@@ -193,11 +240,12 @@ class ChapterView(Container):
             lines = [f"{k}: {format_value(None, v)}" for k, v in kept.items()]
             kept_label.update(Content("Answers to questions this chapter no longer asks (kept):\n" + "\n".join(lines)))
         kept_label.set_class(not kept, "-empty")
+        self._filled_at = self.workbook.version
         return draft
 
-    def load(self) -> None:
-        """Fill the form, say so if a draft was restored, and focus a question."""
-        draft = self.fill()
+    def load(self, fill: bool = True) -> None:
+        """Fill the form (unless it holds what the journal does), say so if a draft was restored, focus a question."""
+        draft = self.fill() if fill else self.session.draft()
         if draft is not None and self.workbook.draft_is_news(self.session.setback_id, self.chapter.id):
             self.notify(
                 f"Restored what you typed ({draft.updated.replace('T', ' ')}); ctrl+s saves it.",
