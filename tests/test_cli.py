@@ -112,3 +112,40 @@ def test_unknown_option_is_a_usage_error() -> None:
     result = run("--frobnicate")
     assert result.returncode == 2
     assert "unrecognized arguments" in result.stderr
+
+
+def test_frames_reach_the_terminal_without_waiting_for_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the app runs, its frame-writing thread may take over from the event loop within half a millisecond."""
+    import tui.app
+    from tui.cli import main
+    from tui.cli.run import FRAME_WRITER_WAIT
+    from tui.opening import Glimpse
+
+    seen: list[float] = []
+
+    class App:
+        journal_open = False
+        exit_note = open_failed = None
+        return_code = 0
+
+        def __init__(self, opened: object) -> None:
+            self.opened = opened
+
+        def run(self) -> None:
+            seen.append(sys.getswitchinterval())
+            if isinstance(self.opened, Glimpse):
+                self.opened.release()
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(tui.app, "WorkbookApp", App)
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    before = sys.getswitchinterval()
+    assert main(["--data-dir", str(tmp_path / "journal")]) == 0
+    assert seen == [FRAME_WRITER_WAIT] and FRAME_WRITER_WAIT < before
+    assert sys.getswitchinterval() == before  # given back when the app ends

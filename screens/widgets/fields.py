@@ -459,8 +459,10 @@ class ReflectionForm(VerticalScroll, can_focus=False):
                 box.set_value(answers[box.field.id])
 
     def show_errors(self, errors: dict[str, str]) -> None:
+        """Show these errors, and clear the ones shown before (a box without one is left alone)."""
         for box in self.boxes():
-            box.show_error(errors.get(box.field.id, ""))
+            if box.field.id in errors or box.has_class("-invalid"):
+                box.show_error(errors.get(box.field.id, ""))
 
     def focus_field(self, field_id: str) -> None:
         for box in self.boxes():

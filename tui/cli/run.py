@@ -10,6 +10,8 @@ from pathlib import Path
 from tui.cli import passphrase
 from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content, say
 
+FRAME_WRITER_WAIT = 0.0005  # seconds the interpreter may run one thread before another may take over
+
 
 def check_content(folders: list[Path]) -> int:
     from tui.content import load_folders
@@ -46,7 +48,7 @@ def run_app(args: argparse.Namespace) -> int:
     (WorkbookApp turns it back on just after): importing Textual and the
     journal's modules, loading the chapters and building the home screen
     make many objects and few cycles, and the collections they set off cost
-    about 12 ms of every start (issue 19).
+    about 12 ms of every start.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -101,9 +103,17 @@ def _run_app(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
 
     app = WorkbookApp(opened)
+    # Textual writes each frame from a thread of its own. While the event loop
+    # works on (after ctrl+n, the next chapter's key bar and the rest of its
+    # guide), that thread waits for the interpreter lock, 5 ms by default,
+    # before the frame just made reaches the terminal; half a millisecond
+    # sends it on almost at once.
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(FRAME_WRITER_WAIT)
     try:
         app.run()
     finally:
+        sys.setswitchinterval(switching)
         if app.journal_open and app.workbook.lost is not None and app.exit_note is None:
             app.keep_lost_journal()  # e.g. the app stopped before it could say
         if app.journal_open:
