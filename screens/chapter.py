@@ -19,6 +19,7 @@ from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
+from textual.messages import Update
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
@@ -95,6 +96,7 @@ class ChapterScreen(WorkbookScreen[None]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        self._bar = (self.query_one("#bar-title", Static), self.query_one("#bar-status", Static))
         self.sub_title = self.chapter.title
         self._fit(self.app.size)
         self._update_bar()
@@ -111,8 +113,9 @@ class ChapterScreen(WorkbookScreen[None]):
         status = STATUS_WORDS.get(self.session.status(), self.session.status())
         unsaved = self.session.draft() is not None
         title = setback.title if setback else "?"
-        self.query_one("#bar-title", Static).update(Content.assemble((title, "bold"), " › ", self.chapter.title))
-        self.query_one("#bar-status", Static).update(
+        bar_title, bar_status = self._bar
+        bar_title.update(Content.assemble((title, "bold"), " › ", self.chapter.title))
+        bar_status.update(
             Content.assemble(
                 f"chapter {index} of {len(workbook.chapters)} · {status}",
                 (" · unsaved changes", "bold") if unsaved else "",
@@ -201,6 +204,10 @@ class ChapterScreen(WorkbookScreen[None]):
         self.view = view
         self.sub_title = view.chapter.title
         self._update_bar()
+        # The bar in the same frame as the chapter: told to the screen now, not when the bar is next idle
+        # (the screen may lay out the new chapter and paint it before that, and the bar a frame later).
+        for bar in self._bar:
+            self.post_message(Update(bar))
         self.refresh_bindings()  # ctrl+n and ctrl+r are offered only where there is a chapter to go to
         if len(self._views) > KEEP_VIEWS:  # else in the next quiet moment: removing widgets is work for the frame
             self._drop_far_views()

@@ -263,3 +263,31 @@ async def test_a_chapter_shown_as_the_journal_left_it_is_not_filled_again(
         # The journal changed since the first chapter was filled (the draft just written): filled again.
         assert screen.chapter.id == "first" and fills == ["first"]
         await pilot.press("ctrl+q")
+
+
+async def test_the_chapter_bar_changes_in_the_frame_that_shows_the_next_chapter(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a frame with one chapter's questions under another's place in the bar."""
+    from textual.app import App
+
+    frames: list[str] = []
+    display = App._display
+
+    def recorded(self: App[object], screen: object, update: object) -> None:
+        display(self, screen, update)  # type: ignore[arg-type]
+        render = getattr(update, "render_segments", None)
+        if render is not None:
+            frames.append(render(self.console))
+
+    monkeypatch.setattr(App, "_display", recorded)
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "One frame")
+        await built_ahead(pilot, screen, "second")
+        frames.clear()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        first = next(i for i, frame in enumerate(frames) if "Any." in frame)  # the second chapter's help line
+        assert "chapter 2 of 2" in frames[first]
+        await pilot.press("ctrl+q")
