@@ -20,7 +20,9 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.messages import Update
+from textual.reactive import Reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from screens.base import WorkbookScreen
@@ -63,6 +65,10 @@ class ChapterScreen(WorkbookScreen[None]):
     ]
     HELP_TITLE = "Chapter"
 
+    # Textual repaints the whole screen when these change; the widgets they concern repaint themselves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+
     def __init__(self, setback_id: int, chapter_id: str, focus_field: str | None = None) -> None:
         super().__init__()
         self.setback_id = setback_id
@@ -97,6 +103,7 @@ class ChapterScreen(WorkbookScreen[None]):
 
     def on_mount(self) -> None:
         self._bar = (self.query_one("#bar-title", Static), self.query_one("#bar-status", Static))
+        self._told_at_once = (*self._bar, self.query_one(Header).query_one("HeaderTitle"))
         self.sub_title = self.chapter.title
         self._fit(self.app.size)
         self._update_bar()
@@ -204,15 +211,15 @@ class ChapterScreen(WorkbookScreen[None]):
         self.view = view
         self.sub_title = view.chapter.title
         self._update_bar()
-        # The bar in the same frame as the chapter: told to the screen now, not when the bar is next idle
-        # (the screen may lay out the new chapter and paint it before that, and the bar a frame later).
-        for bar in self._bar:
-            self.post_message(Update(bar))
+        # The bar and the title in the same frame as the chapter: told to the screen now, not when they are
+        # next idle (the screen may lay out the new chapter and paint it before that, and them a frame later).
+        for widget in self._told_at_once:
+            self.post_message(Update(widget))
         self.refresh_bindings()  # ctrl+n and ctrl+r are offered only where there is a chapter to go to
         if len(self._views) > KEEP_VIEWS:  # else in the next quiet moment: removing widgets is work for the frame
             self._drop_far_views()
         self._prepare_soon()
-        self.refresh(layout=True)  # the next frame is the whole screen, never the bar or the guide alone
+        self.refresh(layout=True, repaint=False)  # one frame for all of it; the screen itself looks the same
 
     # -- layout --------------------------------------------------------------
 
