@@ -93,6 +93,7 @@ class ChapterView(Container):
         self._dirty = False
         self._structure: tuple[Any, ...] = ()
         self._filled_at: int | None = None  # the journal's version when the form was last filled
+        self._scrolling: list[VerticalScroll] = []
 
     @property
     def workbook(self) -> Workbook:
@@ -137,7 +138,13 @@ class ChapterView(Container):
 
     @property
     def form(self) -> ReflectionForm:
-        return self.query_one("#form", ReflectionForm)
+        return self.query_one("#form", ReflectionForm)  # the same widget for the view's life: Textual caches it
+
+    def _panes(self) -> list[VerticalScroll]:
+        """The guide, the form and the earlier answers: what scrolls (found once; composed once)."""
+        if not self._scrolling:
+            self._scrolling = [self.query_one("#guide", GuideView), self.form, *self.query(EarlierAnswers)]
+        return self._scrolling
 
     def is_stale(self) -> bool:
         """Whether the journal changed what this view was built from (suggestions, conflicts, earlier answers)."""
@@ -167,9 +174,9 @@ class ChapterView(Container):
                 if not isinstance(shown, Content) or (shown.plain, shown.spans) != (text.plain, text.spans):
                     builds_on.update(text)
         self.form.show_errors({})
-        guide = self.query_one("#guide", GuideView)
-        guide.finish_later()
-        for pane in (guide, self.form, *self.query(EarlierAnswers)):
+        panes = self._panes()
+        cast(GuideView, panes[0]).finish_later()
+        for pane in panes:
             if pane.scroll_offset:
                 pane.scroll_home(animate=False, immediate=True)  # as a chapter opened afresh: from the top
         self.load(fill=changed)

@@ -442,13 +442,17 @@ class ReflectionForm(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes="form")
         self.fields = fields
         self.suggestions = suggestions
+        self._boxes: list[FieldBox] = []
 
     def compose(self) -> ComposeResult:
         for f in self.fields:
             yield FieldBox(f, self.suggestions.get(f.id))
 
     def boxes(self) -> list[FieldBox]:
-        return list(self.query(FieldBox))
+        """The questions' boxes, in order (composed once: found once)."""
+        if not self._boxes:
+            self._boxes = list(self.query_children(FieldBox))
+        return self._boxes
 
     def to_answers(self) -> dict[str, Any]:
         return {box.field.id: box.get_value() for box in self.boxes()}
