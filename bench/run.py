@@ -889,20 +889,22 @@ screen, mounts them, and Textual lays them out and paints on its next frame (up 
 later at 60 fps). The sections below follow right after the first frame.""",
     "route": """\
 The chapter screen stays: ctrl+n hides the chapter shown and shows the next one, built
-ahead (hidden, with its answers) once the form has been still for 1.5 s; the route pauses
-2 s before each ctrl+n, as a person reads, so every step meets a chapter built ahead. What
-remains is Textual's: the newly shown view's widgets (the guide's first sections, the
-pinned earlier answers, per question a box with its label, help line and input) are
-styled, laid out and painted, which the profile below shows as most of the step, against
-three widgets in the floor. In tmux the whole 80x24 screen is written with its colours,
-where the floor writes a few lines. The key bar (KeysFooter) is rebuilt a frame after the
-swap when the keys change (the first step gains `^r Prev`; a text box shows `^e Editor`
-where a list does not), which is the slow first step in tmux. A chapter not yet built (a
-ctrl+n within 1.5 s of the last key) takes about 45 ms headless: it is built hidden and
-shown in one frame. Candidates: fewer widgets per question (label and help drawn by the
-field's box: tried, the help line lost its muted colour), rebuilding the key bar in the
-same frame as the swap, building the neighbours in smaller steps so they can be ready
-sooner without holding the event loop for more than a frame.""",
+ahead once the form has been still for 1.5 s and then drawn once out of sight, on a layer
+under the chapter shown (ChapterView.warm_up). Textual keeps a hidden widget's layout and
+painted rows, so showing that view lays out and paints little that is new; a view shown as
+the journal left it is not filled again (Workbook.version). The switch is one frame: the
+screen is not repainted whole for the new focus or subtitle, and the chapter bar and the
+title are handed to the screen with the new view instead of a frame later. Textual's writer
+thread sends that frame while the event loop goes on to the key bar and the rest of the
+guide (the app runs with a 0.5 ms thread switch interval, not Python's 5 ms). What remains
+is Textual's fixed work for a screen of some 35 widgets against the floor's 9: restyling the
+field that loses the focus and the one that gains it (about 1 ms each: a text area's and an
+option list's component styles), laying out the screen, and composing the frame from every
+widget's rows (about 5 ms, most of it Textual's compositor cutting rows at each widget's
+edges). A chapter not yet built (a ctrl+n within 1.5 s of the last key) takes about 45 ms
+headless: it is built hidden and shown in one frame. Candidates: fewer widgets per question
+(label and help drawn by one widget; the help line's muted colour must then come from a
+component style), fewer nested containers around the form.""",
     "switch": """\
 The guide is a small part of a chapter switch: most of the time goes into Textual building
 the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
