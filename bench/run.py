@@ -655,7 +655,7 @@ def jrnl_journal(folder: Path, count: int) -> Path:
 
 def evaluate(res: Results) -> list[Goal]:
     goals: list[Goal] = []
-    # 1. first screen and chapter to chapter against the floor, headless and in tmux, at 80x24 (issue 19)
+    # 1. first screen and chapter to chapter against the floor, headless and in tmux, at 80x24
     goals += switch.first_goals(res.first) if res.first else []
     goals += switch.switch_goals(res.route)
     # 2. a 30 KB chapter painted in <= 50 ms, growing linearly

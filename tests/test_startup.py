@@ -1,4 +1,4 @@
-"""The first screen needs only what it shows: what it does not use is imported later (issue 19).
+"""The first screen needs only what it shows: what it does not use is imported later.
 
 A fresh Python loads the shipped chapters, opens a plain journal and shows the
 home screen, then lists which of the modules kept out of the start it has

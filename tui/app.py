@@ -134,7 +134,7 @@ class WorkbookApp(KeysInOrder, App[None]):
         Pushed on mount over Textual's blank default screen instead, it would be
         composed after Textual's own start-up, and a terminal would show its
         first frame only once that start-up is done: the frame after, one
-        re-layout later, is what people saw (issue 19).
+        re-layout later, is what people saw.
         """
         if self._workbook is not None or self.glimpse is not None:
             from screens.home import HomeScreen

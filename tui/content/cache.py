@@ -1,7 +1,7 @@
 """The chapters' front matter as YAML last read it, kept between starts so that starting reads no YAML.
 
 Reading YAML is most of what loading the chapters costs at each start (PyYAML's
-import and the parse of every file's front matter: about 10 ms, issue 19),
+import and the parse of every file's front matter: about 10 ms),
 for front matter that rarely changes. The cache is one JSON file in the
 platform's cache folder (``FAILFORWARD_CACHE_DIR`` overrides it) mapping each
 front matter's exact text to what YAML made of it.
