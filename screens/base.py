@@ -21,10 +21,10 @@ from textual.geometry import Region
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
-from tui.workbook import Workbook
-
 if TYPE_CHECKING:  # imported when first needed: the home screen has no text area (about 4 ms of every start)
     from textual.widgets import TextArea
+
+    from tui.workbook import Workbook  # loaded with the journal: a start drawn from the glance draws first
 
 ResultType = TypeVar("ResultType")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +14,6 @@ from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from screens.base import WorkbookScreen
-from screens.dialogs.confirm import ConfirmDialog
 from tui.overview import (
     Glance,
     SetbackRow,
@@ -22,8 +22,9 @@ from tui.overview import (
     status_lines,
     trend_title,
 )
-from tui.route import review_due
-from tui.workbook import Conflict, SaveError, Setback, SetbackFields
+
+if TYPE_CHECKING:  # the journal's modules: a start drawn from the glance shows home before they are loaded
+    from tui.workbook import Conflict, Setback, SetbackFields
 
 
 class HomeScreen(WorkbookScreen[None]):
@@ -83,6 +84,8 @@ class HomeScreen(WorkbookScreen[None]):
         return True
 
     def action_look_back(self) -> None:
+        from tui.route import review_due
+
         setback_id = self.selected_setback
         review = review_due(self.workbook, setback_id) if setback_id else None
         if setback_id is not None and review is not None:
@@ -268,6 +271,8 @@ class HomeScreen(WorkbookScreen[None]):
         return setback
 
     def action_archive_setback(self) -> None:
+        from tui.workbook import SaveError
+
         setback = self._selected()
         if setback is None:
             return
@@ -281,6 +286,7 @@ class HomeScreen(WorkbookScreen[None]):
 
     def action_unarchive_setback(self) -> None:
         from screens.dialogs.pick import PickDialog
+        from tui.workbook import SaveError
 
         workbook = self.workbook
         archived = [s for s in workbook.setbacks(include_archived=True) if s.archived]
@@ -301,6 +307,9 @@ class HomeScreen(WorkbookScreen[None]):
         self.app.push_screen(PickDialog("Bring back an archived setback", [s.title for s in archived]), picked)
 
     def action_delete_setback(self) -> None:
+        from screens.dialogs.confirm import ConfirmDialog
+        from tui.workbook import SaveError
+
         workbook = self.workbook
         setback = self._selected()
         if setback is None:
@@ -348,6 +357,8 @@ class HomeScreen(WorkbookScreen[None]):
         self.app.push_screen(PickDialog("Bring back a deleted setback", labels), picked)
 
     def _restore(self, trash_id: int) -> None:
+        from tui.workbook import SaveError
+
         try:
             setback = self.workbook.restore_setback(trash_id)
         except (SaveError, ValueError) as exc:
@@ -384,6 +395,7 @@ class HomeScreen(WorkbookScreen[None]):
     def _pick_version(self, conflict: Conflict) -> None:
         from screens.dialogs.pick import PickDialog
         from screens.widgets.conflicts import record_conflict_label, version_choices
+        from tui.workbook import SaveError
 
         def chosen(index: int | None) -> None:
             if index is None:

@@ -81,6 +81,63 @@ def test_the_check_sees_a_module_that_was_imported(tmp_path: Path) -> None:
     assert loaded_by_home(probe, tmp_path) == ["argon2"]
 
 
+# A start drawn from home's glance (tui/opening.py, Glimpse) reads the journal just after its first
+# frame: until then it needs the lock, the glance and the home screen, not the journal's own modules.
+JOURNAL = ["tinydb", "tui.workbook", "tui.records", "tui.route", "tui.store.journal", "tui.store.sync"]
+
+GLANCED = """
+import json, sys
+from textual.app import App
+from tui.app import make_app
+
+wanted = json.loads(sys.argv[2])
+at_first_frame = []
+original = App._display
+
+def display(self, screen, renderable):
+    original(self, screen, renderable)
+    if not at_first_frame:
+        at_first_frame.append(sorted(name for name in wanted if name in sys.modules))
+
+App._display = display
+app = make_app(data_dir=sys.argv[1], remember_theme=False, glimpse=True)
+assert app.glimpse is not None, "no glance: the journal was not left as the test left it"
+
+async def until_open(pilot):
+    while not pilot.app.journal_open:
+        await pilot.pause()
+    after = sorted(name for name in wanted if name in sys.modules)
+    pilot.app.exit(json.dumps({"first frame": at_first_frame[0], "open": after}))
+
+app.run(headless=True, size=(80, 24), auto_pilot=until_open)
+print(app.return_value)
+"""
+
+
+def test_a_start_drawn_from_the_glance_reads_the_journal_modules_after_its_first_frame(tmp_path: Path) -> None:
+    from tui.content import load_chapters
+    from tui.locations import content_folders
+    from tui.overview import close_keeping_glance
+    from tui.workbook import Workbook
+
+    folder = tmp_path / "journal"
+    workbook = Workbook.open(folder, load_chapters(content_folders(None)))
+    workbook.add_setback("Laid off")
+    close_keeping_glance(workbook)  # as a session ends: the next start draws home from the glance
+    out = subprocess.run(
+        [sys.executable, "-c", GLANCED, str(folder), json.dumps(JOURNAL)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["first frame"] == []
+    assert seen["open"] == sorted(JOURNAL), "the journal was opened with them once the first frame was drawn"
+
+
 def test_the_garbage_collector_is_back_on_after_the_first_frame(tmp_path: Path) -> None:
     """The command line turns it off for the start (tui/cli/run.py); the app turns it on once it has drawn."""
     probe = SCRIPT.replace("import json, sys", "import gc, json, sys\ngc.disable()").replace(

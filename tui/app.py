@@ -45,10 +45,10 @@ from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
 from tui.opening import Glimpse, Opening, open_journal
 from tui.typeahead import KeysInOrder
-from tui.workbook import SaveError, Workbook
 
 if TYPE_CHECKING:
     from screens.unlock import Opened
+    from tui.workbook import Workbook
 
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
 FULL_GC_DUE = 10  # younger collections since the last full one (Python's own default)
@@ -79,7 +79,7 @@ class WorkbookApp(KeysInOrder, App[None]):
 
     def __init__(self, workbook: Workbook | Opening | Glimpse, remember_theme: bool = True) -> None:
         super().__init__()
-        self._workbook = workbook if isinstance(workbook, Workbook) else None
+        self._workbook = None if isinstance(workbook, (Opening, Glimpse)) else workbook
         self.opening = workbook if isinstance(workbook, Opening) else None
         self.glimpse = workbook if isinstance(workbook, Glimpse) else None  # read after the first frame
         self.open_failed: Exception | None = None  # why the glimpsed journal could not be read
@@ -705,6 +705,7 @@ class WorkbookApp(KeysInOrder, App[None]):
         """Delete for good what is in the trash, after a confirmation."""
         from screens.dialogs.confirm import ConfirmDialog
         from screens.home import HomeScreen
+        from tui.workbook import SaveError
 
         trash = self.workbook.trash()
         if not trash:

@@ -16,14 +16,17 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tui.content import Chapter
 from tui.locations import DB_FILE
 from tui.overview import Glance, load_glance
-from tui.workbook import FolderLock, PassphraseNeeded, Workbook
+from tui.store import FolderLock, PassphraseNeeded, StoreError
 
-__all__ = ["Clock", "Glimpse", "Opening", "open_journal"]
+if TYPE_CHECKING:
+    from tui.content import Chapter
+    from tui.workbook import Workbook
+
+__all__ = ["Clock", "Glimpse", "Opening", "StoreError", "open_journal"]
 
 SLOW_READING = 1_000_000  # bytes of journal.json: more takes over a frame to read and check against its glance
 
@@ -47,15 +50,15 @@ class Opening:
 
     def unlock(self, passphrase: str) -> Workbook:
         """The encrypted journal, opened with ``passphrase``; raises WrongPassphrase (nothing changed), StoreError."""
-        return Workbook.open(self.folder, self.chapters, *self._clock(), passphrase=lambda: passphrase)
+        return _workbook().open(self.folder, self.chapters, *self._clock(), passphrase=lambda: passphrase)
 
     def start_plain(self) -> Workbook:
         """A first start's plain journal; raises StoreError."""
-        return Workbook.open(self.folder, self.chapters, *self._clock())
+        return _workbook().open(self.folder, self.chapters, *self._clock())
 
     def start_encrypted(self, passphrase: str) -> Workbook:
         """A first start's journal, encrypted with ``passphrase`` from its first byte; raises StoreError."""
-        return Workbook.create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
+        return _workbook().create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Glimpse:
     def open(self) -> Workbook:
         """The journal, opened with the lock held; raises StoreError (and the lock is let go)."""
         try:
-            return Workbook.open(self.folder, self.chapters, *((self.clock,) if self.clock else ()), hold=self.hold)
+            return _workbook().open(self.folder, self.chapters, *((self.clock,) if self.clock else ()), hold=self.hold)
         except BaseException:
             self.hold.release()
             raise
@@ -114,16 +117,26 @@ def open_journal(
     its reading left to the app, after its first frame.
     Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
     """
-    if (first_start or encrypt) and not Workbook.has_journal(folder):
-        Workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
-        return Opening(folder, chapters, "new" if encrypt else "choose", clock)
-    if glimpse and not encrypt:
+    if glimpse and not encrypt:  # a glance is kept only for a journal that is there (tui/overview.py)
         glance = load_glance(folder, chapters, (clock or dt.datetime.now)().date())
         if glance is not None:
-            return Glimpse(folder, chapters, glance, Workbook.hold(folder), clock)
+            hold = FolderLock(Path(folder))
+            hold.acquire()
+            return Glimpse(folder, chapters, glance, hold, clock)
+    workbook = _workbook()
+    if (first_start or encrypt) and not workbook.has_journal(folder):
+        workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions
+        return Opening(folder, chapters, "new" if encrypt else "choose", clock)
     try:
-        return Workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
+        return workbook.open(folder, chapters, *((clock,) if clock else ()), passphrase=passphrase)
     except PassphraseNeeded:
         if passphrase is not None:
             raise
         return Opening(folder, chapters, "unlock", clock)
+
+
+def _workbook() -> type[Workbook]:
+    """The Workbook, imported when a journal is opened: a start drawn from the glance draws before it needs it."""
+    from tui.workbook import Workbook
+
+    return Workbook

@@ -30,15 +30,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui import __version__
-from tui.content import Chapter
 from tui.locations import DB_FILE, LOG_FILE, glance_file
-from tui.records import Conflict
-from tui.route import review_due, suggested_route
-from tui.store import ensure_private_dir, write_private
-from tui.workbook import StoreError, Workbook
+from tui.store import StoreError, ensure_private_dir, write_private
+
+if TYPE_CHECKING:  # the glance is read before the journal's modules are loaded (tui/opening.py)
+    from tui.content import Chapter
+    from tui.records import Conflict
+    from tui.workbook import Workbook
 
 GLANCE_FORMAT = 2  # 2: Overview.can_continue
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
@@ -166,6 +167,8 @@ def overview(workbook: Workbook) -> Overview:
 
 def setback_detail(workbook: Workbook, setback_id: int | None) -> SetbackDetail:
     """The chapters with their marks for ``setback_id``, its look back, suggested order and check-ins."""
+    from tui.route import review_due, suggested_route
+
     drafts = {(d.setback_id, d.chapter_id) for d in workbook.drafts()}
     conflicts = {(c.setback_id, c.chapter_id) for c in workbook.conflicts() if c.in_chapter}
     statuses = {r.chapter_id: r.status for r in workbook.reflections(setback_id)} if setback_id else {}

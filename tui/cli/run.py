@@ -61,7 +61,6 @@ def run_app(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace) -> int:
     from tui.locations import data_dir as resolve_data_dir
-    from tui.workbook import StoreError, Workbook
 
     result = read_content(args.content)
     if isinstance(result, int):
@@ -75,13 +74,19 @@ def _run_app(args: argparse.Namespace) -> int:
         error(f"no chapter files (*.md) in {args.content or 'the shipped or your chapters folders'}")
         return EXIT_CONTENT
     folder = resolve_data_dir(args.data_dir)
-    if args.encrypt and Workbook.has_journal(folder) and not Workbook.is_encrypted(folder):
-        error(f"--encrypt is for a new journal: the one in {folder} is not encrypted ('failforward encrypt' does it)")
-        return EXIT_CONTENT
+    if args.encrypt:
+        from tui.workbook import Workbook
 
+        if Workbook.has_journal(folder) and not Workbook.is_encrypted(folder):
+            error(
+                f"--encrypt is for a new journal: the one in {folder} is not encrypted ('failforward encrypt' does it)"
+            )
+            return EXIT_CONTENT
+
+    # A start drawn from home's glance loads the journal's modules (the Workbook,
+    # TinyDB, the merge) only after its first frame: nothing here imports them.
     from tui.app import WorkbookApp
-    from tui.opening import Glimpse, open_journal
-    from tui.overview import close_keeping_glance
+    from tui.opening import Glimpse, Opening, StoreError, open_journal
 
     try:
         opened = open_journal(
@@ -95,10 +100,10 @@ def _run_app(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return journal_error(exc)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        if isinstance(opened, Workbook):
-            opened.close()
-        elif isinstance(opened, Glimpse):
+        if isinstance(opened, Glimpse):
             opened.release()
+        elif not isinstance(opened, Opening):
+            opened.close()
         error("the workbook needs a terminal; for scripts, use the commands in 'failforward --help'")
         return EXIT_CONTENT
 
@@ -117,6 +122,8 @@ def _run_app(args: argparse.Namespace) -> int:
         if app.journal_open and app.workbook.lost is not None and app.exit_note is None:
             app.keep_lost_journal()  # e.g. the app stopped before it could say
         if app.journal_open:
+            from tui.overview import close_keeping_glance
+
             close_keeping_glance(app.workbook)  # home as it is left: the next start draws it at once
         elif isinstance(opened, Glimpse):
             opened.release()
