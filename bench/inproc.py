@@ -385,7 +385,8 @@ def keep_glance(spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("forget"):
         glance_file(folder).unlink(missing_ok=True)
     else:
-        close_keeping_glance(Workbook.open(folder, load_folders(content_folders(None)).chapters))
+        loaded = load_folders(content_folders(None))
+        close_keeping_glance(Workbook.open(folder, loaded.chapters), loaded.digest)
     return {"kept": glance_file(folder).exists()}
 
 

@@ -131,7 +131,7 @@ def test_frames_reach_the_terminal_without_waiting_for_the_event_loop(
         exit_note = open_failed = None
         return_code = 0
 
-        def __init__(self, opened: object) -> None:
+        def __init__(self, opened: object, content_key: str | None = None) -> None:
             self.opened = opened
 
         def run(self) -> None:

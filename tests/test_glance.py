@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -19,10 +20,11 @@ from textual.widgets._footer import FooterKey
 from screens.dialogs.setback import SetbackDialog
 from screens.home import HomeScreen
 from tui.app import WorkbookApp, make_app
-from tui.content import load_chapters
-from tui.locations import LOG_FILE, glance_file
-from tui.opening import Glimpse, open_journal
+from tui.content import load_checked
+from tui.locations import LOG_FILE, content_folders, glance_file
+from tui.opening import ChaptersChanged, Glimpse, glimpse_journal, open_journal
 from tui.overview import close_keeping_glance, glance_of, load_glance
+from tui.sources import chapter_files, content_digest
 from tui.workbook import JournalLocked, StoreError, Workbook
 
 from .conftest import FAST_KDF, FIXED_NOW, FIXTURE_CHAPTERS, fixed_clock
@@ -31,7 +33,12 @@ TODAY = FIXED_NOW.date()
 
 
 def chapters() -> list:
-    return load_chapters([FIXTURE_CHAPTERS])
+    return load_checked([FIXTURE_CHAPTERS]).chapters
+
+
+def content() -> str:
+    """The digest of the fixture chapters' files, as the command line has it from loading them."""
+    return load_checked([FIXTURE_CHAPTERS]).digest
 
 
 def left_with(folder: Path, *titles: str) -> Workbook:
@@ -47,7 +54,7 @@ def left_with(folder: Path, *titles: str) -> Workbook:
 
 
 def glimpse_on(folder: Path) -> Glimpse:
-    opened = open_journal(folder, chapters(), fixed_clock, glimpse=True)
+    opened = glimpse_journal(folder, [FIXTURE_CHAPTERS], fixed_clock)
     assert isinstance(opened, Glimpse), "the glance should stand for the journal as it was left"
     return opened
 
@@ -67,15 +74,15 @@ def setback_lines(home: HomeScreen) -> list[str]:
 def test_the_glance_left_on_closing_is_home_as_the_journal_shows_it(data_dir: Path) -> None:
     workbook = left_with(data_dir, "Laid off", "Turned down")
     expected = glance_of(workbook)
-    close_keeping_glance(workbook)
-    assert load_glance(data_dir, chapters(), TODAY) == expected
+    close_keeping_glance(workbook, content())
+    assert load_glance(data_dir, content(), TODAY) == expected
     assert [row.title for row in expected.overview.setbacks] == ["Turned down", "Laid off"]
     assert expected.detail.ratings == (6, 7)  # the feeling given when it was named, then the check-in
     assert expected.overview.drafts_line == "1 unsaved draft (marked *)"
 
 
 def test_the_glance_is_private_and_never_in_the_data_folder(data_dir: Path) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     path = glance_file(data_dir)
     assert path.exists()
     assert data_dir.resolve() not in path.resolve().parents
@@ -103,56 +110,90 @@ def _conflict_copy(folder: Path) -> None:
     ids=["journal-written-since", "saves-in-the-log", "a-conflict-copy-came"],
 )
 def test_a_glance_stands_only_for_the_files_as_they_were_left(data_dir: Path, change: object) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
-    assert load_glance(data_dir, chapters(), TODAY) is not None
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
+    assert load_glance(data_dir, content(), TODAY) is not None
     change(data_dir)  # type: ignore[operator]
-    assert load_glance(data_dir, chapters(), TODAY) is None
+    assert load_glance(data_dir, content(), TODAY) is None
 
 
-def test_a_glance_stands_only_for_the_same_day_chapters_and_version(
+def test_a_glance_stands_only_for_the_same_day_chapter_files_and_version(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
-    assert load_glance(data_dir, chapters(), TODAY + dt.timedelta(days=1)) is None  # "overdue" and look backs move
-    renamed = chapters()
-    object.__setattr__(renamed[0], "title", "Renamed")
-    assert load_glance(data_dir, renamed, TODAY) is None
-    assert load_glance(data_dir, chapters()[:1], TODAY) is None
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
+    assert load_glance(data_dir, content(), TODAY + dt.timedelta(days=1)) is None  # "overdue" and look backs move
+    assert load_glance(data_dir, content_digest([FIXTURE_CHAPTERS, FIXTURE_CHAPTERS]), TODAY) is None
     monkeypatch.setattr("tui.overview.__version__", "99.0")
-    assert load_glance(data_dir, chapters(), TODAY) is None
+    assert load_glance(data_dir, content(), TODAY) is None
+
+
+def copied_chapters(tmp_path: Path) -> Path:
+    folder = tmp_path / "chapters"
+    shutil.copytree(FIXTURE_CHAPTERS, folder)
+    return folder
+
+
+def test_the_digest_a_start_checks_is_the_one_loading_the_chapters_gives(tmp_path: Path) -> None:
+    """Were they to differ, no start would ever be drawn from its glance."""
+    folders = [copied_chapters(tmp_path), tmp_path / "not there"]
+    assert load_checked(folders).digest == content_digest(folders)
+    assert load_checked(content_folders(None)).digest == content_digest(content_folders(None))
+
+
+@pytest.mark.parametrize("change", ["a title", "a byte of the guide", "a file gone", "a file more"])
+def test_a_glance_stands_only_for_the_chapter_files_as_they_were_loaded(tmp_path: Path, change: str) -> None:
+    folder = copied_chapters(tmp_path)
+    before = content_digest([folder])
+    first = chapter_files(folder)[0]
+    text = first.read_text(encoding="utf-8")
+    if change == "a title":
+        first.write_text(text.replace("title:", "title: Renamed", 1), encoding="utf-8")
+    elif change == "a byte of the guide":
+        first.write_text(text + " ", encoding="utf-8")
+    elif change == "a file gone":
+        first.unlink()
+    else:
+        (folder / "zz-more.md").write_text(text, encoding="utf-8")
+    assert content_digest([folder]) != before
+
+
+def test_a_chapter_file_that_cannot_be_read_gives_no_digest(tmp_path: Path) -> None:
+    folder = copied_chapters(tmp_path)
+    chapter_files(folder)[0].write_bytes(b"\xff\xfe not UTF-8")
+    assert content_digest([folder]) is None  # no glance: the loader says what is wrong, before any screen
 
 
 @pytest.mark.parametrize("body", [b"", b"not json", b'{"key": 1}', b'{"key": null, "glance": []}'])
 def test_a_damaged_glance_is_no_glance(data_dir: Path, body: bytes) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     glance_file(data_dir).write_bytes(body)
-    assert load_glance(data_dir, chapters(), TODAY) is None
-    opened = open_journal(data_dir, chapters(), fixed_clock, glimpse=True)
-    assert isinstance(opened, Workbook)  # read at once, as without a glance
+    assert load_glance(data_dir, content(), TODAY) is None
+    assert glimpse_journal(data_dir, [FIXTURE_CHAPTERS], fixed_clock) is None  # read at once, as without a glance
+    opened = open_journal(data_dir, chapters(), fixed_clock)
+    assert isinstance(opened, Workbook)
     opened.close()
 
 
 def test_a_glance_with_the_right_key_but_wrong_shape_is_no_glance(data_dir: Path) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     data = json.loads(glance_file(data_dir).read_bytes())
     data["glance"]["overview"]["setbacks"] = [{"id": 1}]
     glance_file(data_dir).write_text(json.dumps(data))
-    assert load_glance(data_dir, chapters(), TODAY) is None
+    assert load_glance(data_dir, content(), TODAY) is None
 
 
 def test_an_encrypted_journal_never_has_a_glance(data_dir: Path) -> None:
     workbook = left_with(data_dir, "Laid off")
-    close_keeping_glance(workbook)
+    close_keeping_glance(workbook, content())
     assert glance_file(data_dir).exists()
     workbook = Workbook.open(data_dir, chapters(), fixed_clock)
     workbook.encrypt("a passphrase for the test", kdf=FAST_KDF)
     assert not glance_file(data_dir).exists(), "its titles in plain text beside an encrypted journal"
-    close_keeping_glance(workbook)
+    close_keeping_glance(workbook, content())
     assert not glance_file(data_dir).exists()
 
 
 def test_a_new_encrypted_journal_removes_a_glance_left_in_its_folder(data_dir: Path) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     for path in data_dir.rglob("*"):
         if path.is_file():
             path.unlink()
@@ -162,7 +203,7 @@ def test_a_new_encrypted_journal_removes_a_glance_left_in_its_folder(data_dir: P
 
 
 def test_a_glimpse_holds_the_lock_before_any_screen(data_dir: Path) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     glimpse = glimpse_on(data_dir)
     with pytest.raises(JournalLocked):
         Workbook.open(data_dir, chapters(), fixed_clock)
@@ -173,8 +214,14 @@ def test_a_glimpse_holds_the_lock_before_any_screen(data_dir: Path) -> None:
 # -- the app drawn from the glance ---------------------------------------------------------
 
 
+def glanced_app(data_dir: Path, *titles: str) -> WorkbookApp:
+    """The app on a journal left with ``titles`` as setbacks, its glance kept as a session's end keeps it."""
+    close_keeping_glance(left_with(data_dir, *titles), content())
+    return app_with_glance(data_dir)
+
+
 def app_with_glance(data_dir: Path) -> WorkbookApp:
-    app = make_app(data_dir, chapters=chapters(), clock=fixed_clock, remember_theme=False, glimpse=True)
+    app = make_app(data_dir, FIXTURE_CHAPTERS, clock=fixed_clock, remember_theme=False, glimpse=True)
     assert app.glimpse is not None
     return app
 
@@ -185,8 +232,7 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
 ) -> None:
     if slow:  # a journal that takes longer to read than the key bar to show: the bar is not kept waiting
         monkeypatch.setattr("tui.opening.SLOW_READING", 0)
-    close_keeping_glance(left_with(data_dir, "Laid off", "Turned down"))
-    app = app_with_glance(data_dir)
+    app = glanced_app(data_dir, "Laid off", "Turned down")
     seen: list[tuple[bool, list[str], str]] = []
     footers: list[list[str]] = []
     original = Glimpse.open
@@ -216,8 +262,7 @@ async def test_home_is_drawn_from_the_glance_then_from_the_journal(
 
 
 async def test_a_window_too_small_at_the_start_shows_home_from_the_journal_once_bigger(data_dir: Path) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
-    app = app_with_glance(data_dir)
+    app = glanced_app(data_dir, "Laid off")
     async with app.run_test(size=(30, 8)) as pilot:
         await pilot.pause()
         assert app.journal_open
@@ -232,7 +277,7 @@ async def test_a_window_too_small_at_the_start_shows_home_from_the_journal_once_
 
 @pytest.mark.parametrize("stale", ["another title", "no setbacks"])
 async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data_dir: Path, stale: str) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
     data = json.loads(glance_file(data_dir).read_bytes())
     if stale == "no setbacks":
         data["glance"]["overview"]["setbacks"] = []
@@ -254,8 +299,7 @@ async def test_a_glance_that_no_longer_fits_is_drawn_again_from_the_journal(data
 async def test_keys_typed_before_the_journal_is_read_are_delivered_in_order_after(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
-    app = app_with_glance(data_dir)
+    app = glanced_app(data_dir, "Laid off")
     original = WorkbookApp._open_glimpse
     monkeypatch.setattr(WorkbookApp, "_open_glimpse", lambda self: None)  # a slow disk: read when the test says
     async with app.run_test(size=(80, 24)) as pilot:
@@ -279,6 +323,25 @@ async def test_keys_typed_before_the_journal_is_read_are_delivered_in_order_afte
     app.workbook.close()
 
 
+async def test_a_dialog_opened_once_the_journal_is_read_has_the_dialogs_rules(data_dir: Path) -> None:
+    """Dialogs' and fields' rules (tui/forms.tcss) are read after the first frame: before the first dialog."""
+    app = glanced_app(data_dir, "Laid off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.journal_open
+        await pilot.press("n")
+        for _ in range(50):
+            if isinstance(app.screen, SetbackDialog):
+                break
+            await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SetbackDialog)
+        await pilot.pause()
+        box = dialog.query_one(".dialog")
+        assert box.outer_size.width == 70 and box.styles.border_top[0] == "round"  # as tui/forms.tcss has it
+    app.workbook.close()
+
+
 def _key(key: str) -> object:
     from textual import events
 
@@ -288,8 +351,7 @@ def _key(key: str) -> object:
 async def test_a_journal_that_cannot_be_read_after_its_glance_ends_the_app_saying_why(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    close_keeping_glance(left_with(data_dir, "Laid off"))
-    app = app_with_glance(data_dir)
+    app = glanced_app(data_dir, "Laid off")
     glimpse = app.glimpse
     assert glimpse is not None
 
@@ -305,12 +367,41 @@ async def test_a_journal_that_cannot_be_read_after_its_glance_ends_the_app_sayin
     assert not glimpse.hold.held, "the lock goes with the app"
 
 
+async def test_chapter_files_broken_after_the_glance_was_checked_end_the_app_saying_what_is_wrong(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The glance stood for the files a moment ago; they are loaded after the first frame, and now fail."""
+    folder = copied_chapters(tmp_path)
+    loaded = load_checked([folder])
+    workbook = Workbook.open(data_dir, loaded.chapters, fixed_clock)
+    workbook.add_setback("Laid off", "rejection", "2026-03-01", 6)
+    close_keeping_glance(workbook, loaded.digest)
+    app = make_app(data_dir, folder, clock=fixed_clock, remember_theme=False, glimpse=True)
+    glimpse = app.glimpse
+    assert glimpse is not None
+    chapter_files(folder)[0].write_text("no front matter at all\n", encoding="utf-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert isinstance(app.open_failed, ChaptersChanged)
+    assert app.open_failed.errors and chapter_files(folder)[0].name in str(app.open_failed.errors[0])
+    assert app.return_code == 1
+    assert not app.journal_open
+    assert not glimpse.hold.held, "the lock goes with the app"
+
+
+def test_a_glimpse_opens_with_the_digest_of_the_chapters_it_loaded(data_dir: Path) -> None:
+    close_keeping_glance(left_with(data_dir, "Laid off"), content())
+    workbook, key = glimpse_on(data_dir).open()
+    assert key == content() and [c.id for c in workbook.chapters] == [c.id for c in chapters()]
+    workbook.close()
+
+
 def test_no_glance_when_another_process_wrote_the_journal_after_the_session_let_it_go(data_dir: Path) -> None:
     workbook = left_with(data_dir, "Laid off")
     workbook.close()  # as the app's unmount does, before the command line keeps the glance: the lock is let go
     _saved_again(data_dir)  # another session, or 'failforward import', in that moment
-    close_keeping_glance(workbook)
-    assert load_glance(data_dir, chapters(), TODAY) is None, "home as this session left it is not the journal now"
+    close_keeping_glance(workbook, content())
+    assert load_glance(data_dir, content(), TODAY) is None, "home as this session left it is not the journal now"
 
 
 async def test_home_offers_continue_only_with_a_chapter_to_go_back_to(data_dir: Path) -> None:

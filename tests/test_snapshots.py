@@ -16,12 +16,12 @@ import pytest
 from textual.widget import AwaitMount
 from textual.widgets import Input, OptionList, TextArea
 
-import tui.app
+import tui.content
 from screens.chapter import ChapterScreen
 from screens.home import HomeScreen
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH
 from tui.app import WorkbookApp
-from tui.content import Chapter
+from tui.content import LoadResult
 from tui.locations import shipped_content_dir
 
 from .layout import CJK_TITLE, LONG_TITLE, layout_app, seed_layout
@@ -36,14 +36,14 @@ IDS = [f"{w}x{h}" for w, h in SIZES]
 def _never_the_shipped_chapters(monkeypatch: pytest.MonkeyPatch) -> None:
     """A snapshot that loaded content/ would change whenever the guide is reworded: fail instead."""
     shipped = shipped_content_dir().resolve()
-    load = tui.app.load_chapters
+    load = tui.content.load_checked
 
-    def guarded(folders: Iterable[Path]) -> list[Chapter]:
+    def guarded(folders: Iterable[Path]) -> LoadResult:
         folders = list(folders)
         assert all(Path(f).resolve() != shipped for f in folders), "a snapshot test loaded the shipped chapters"
         return load(folders)
 
-    monkeypatch.setattr(tui.app, "load_chapters", guarded)
+    monkeypatch.setattr(tui.content, "load_checked", guarded)  # make_app's way to the chapters
 
 
 @pytest.fixture

@@ -81,14 +81,24 @@ def test_the_check_sees_a_module_that_was_imported(tmp_path: Path) -> None:
     assert loaded_by_home(probe, tmp_path) == ["argon2"]
 
 
-# A start drawn from home's glance (tui/opening.py, Glimpse) reads the journal just after its first
-# frame: until then it needs the lock, the glance and the home screen, not the journal's own modules.
-JOURNAL = ["tinydb", "tui.workbook", "tui.records", "tui.route", "tui.store.journal", "tui.store.sync"]
+# A start drawn from home's glance (tui/opening.py, Glimpse) loads the chapters and reads the journal just
+# after its first frame: until then it needs the lock, the glance and the home screen, not the modules of
+# the journal or of the chapter loader, nor the rules of dialogs and form fields (tui/forms.tcss).
+JOURNAL = [
+    "tinydb",
+    "tui.workbook",
+    "tui.records",
+    "tui.route",
+    "tui.store.journal",
+    "tui.store.sync",
+    "tui.content",
+    "tui.content.model",
+]
 
 GLANCED = """
 import json, sys
 from textual.app import App
-from tui.app import make_app
+from tui.app import FORMS_CSS, make_app
 
 wanted = json.loads(sys.argv[2])
 at_first_frame = []
@@ -98,6 +108,8 @@ def display(self, screen, renderable):
     original(self, screen, renderable)
     if not at_first_frame:
         at_first_frame.append(sorted(name for name in wanted if name in sys.modules))
+        if self.stylesheet.has_source(str(FORMS_CSS)):
+            at_first_frame[0].append("tui/forms.tcss")
 
 App._display = display
 app = make_app(data_dir=sys.argv[1], remember_theme=False, glimpse=True)
@@ -115,15 +127,16 @@ print(app.return_value)
 
 
 def test_a_start_drawn_from_the_glance_reads_the_journal_modules_after_its_first_frame(tmp_path: Path) -> None:
-    from tui.content import load_chapters
+    from tui.content import load_checked
     from tui.locations import content_folders
     from tui.overview import close_keeping_glance
     from tui.workbook import Workbook
 
     folder = tmp_path / "journal"
-    workbook = Workbook.open(folder, load_chapters(content_folders(None)))
+    loaded = load_checked(content_folders(None))
+    workbook = Workbook.open(folder, loaded.chapters)
     workbook.add_setback("Laid off")
-    close_keeping_glance(workbook)  # as a session ends: the next start draws home from the glance
+    close_keeping_glance(workbook, loaded.digest)  # as a session ends: the next start draws home from the glance
     out = subprocess.run(
         [sys.executable, "-c", GLANCED, str(folder), json.dumps(JOURNAL)],
         capture_output=True,

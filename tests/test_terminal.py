@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from tui.locations import glance_file
 from tui.store import Store
 
 from .conftest import FIXTURE_CHAPTERS
@@ -42,6 +44,30 @@ def test_hangup_while_typing_saves_a_draft_and_exits_fast(tmp_path: Path, ignore
         again.type("c")  # continue where you left off
         again.wait_for_screen("Unsaved changes restored")
         again.wait_for_screen("typed over ssh")
+    finally:
+        again.close()
+
+
+def test_a_chapter_broken_since_the_last_session_is_said_before_any_screen(tmp_path: Path) -> None:
+    """The last session left a glance of home; the chapter files changed since, so it does not stand."""
+    data, content = tmp_path / "journal", tmp_path / "chapters"
+    shutil.copytree(FIXTURE_CHAPTERS, content)
+    app = PtyApp("--data-dir", str(data), "--content", str(content))
+    try:
+        app.wait_for_screen("n New")
+        app.type("\x11")  # ctrl+q: the session ends as a person's does, the glance kept
+        assert app.wait_exit(timeout=10) == 0
+    finally:
+        app.close()
+    assert glance_file(data).exists(), "the glance of home, kept as the session ended"
+    broken = sorted(content.glob("[!_]*.md"))[0]
+    broken.write_text("no front matter at all\n", encoding="utf-8")
+    again = PtyApp("--data-dir", str(data), "--content", str(content))
+    try:
+        assert again.wait_exit(timeout=30) == 2
+        said = again.text_since(0)
+        assert broken.name in said and "fix the chapter files above" in said
+        assert "Setbacks" not in said, "no screen before the chapters are checked"
     finally:
         again.close()
 

@@ -40,14 +40,14 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 
-from tui.content import Chapter, load_chapters
 from tui.locations import content_folders
 from tui.locations import data_dir as default_data_dir
-from tui.opening import Glimpse, Opening, open_journal
+from tui.opening import ChaptersChanged, Glimpse, Opening, glimpse_journal, open_journal
 from tui.typeahead import KeysInOrder
 
 if TYPE_CHECKING:
     from screens.unlock import Opened
+    from tui.content import Chapter
     from tui.workbook import Workbook
 
 IDLE_BEFORE_FULL_GC = 1.5  # seconds without a key before Python's full garbage collection may run
@@ -56,6 +56,10 @@ FULL_GC_OVERDUE = 1000  # after this many, collect even while keys keep coming
 FULL_GC_GROWTH = 250_000  # or once this many more memory blocks (about 16 MB) are in use, keys or not
 KEY_BAR_FRAMES = 5  # frames the journal's reading waits at most for the key bar to show (see _open_glimpse)
 
+
+# Dialogs' and form fields' rules: none of them is on home, so a start drawn from home's glance reads
+# them after its first frame (about 2 ms of parsing), before any screen that has them (_read_forms_css).
+FORMS_CSS = Path(__file__).parent / "forms.tcss"
 
 EXIT_ERROR = 1  # as the command line's: the journal could not be opened
 EXIT_PASSPHRASE = 4  # as the command line's: the passphrase was wrong
@@ -77,12 +81,17 @@ class WorkbookApp(KeysInOrder, App[None]):
         Binding("f4", "go('progress')", "Progress", show=False),
     ]
 
-    def __init__(self, workbook: Workbook | Opening | Glimpse, remember_theme: bool = True) -> None:
+    def __init__(
+        self, workbook: Workbook | Opening | Glimpse, remember_theme: bool = True, content_key: str | None = None
+    ) -> None:
+        """``content_key``: the digest of the chapter files the chapters were loaded from (home's glance is
+        keyed to it, tui/overview.py); a Glimpse gives its own when it is opened."""
         super().__init__()
         self._workbook = None if isinstance(workbook, (Opening, Glimpse)) else workbook
         self.opening = workbook if isinstance(workbook, Opening) else None
         self.glimpse = workbook if isinstance(workbook, Glimpse) else None  # read after the first frame
         self.open_failed: Exception | None = None  # why the glimpsed journal could not be read
+        self.content_key = content_key
         self.hung_up = False
         self.exit_note: str | None = None  # printed after the app has left the screen (where the work went)
         self.leaving = False  # quitting or hanging up: no more dialogs
@@ -143,6 +152,8 @@ class WorkbookApp(KeysInOrder, App[None]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        if self.glimpse is None:  # another screen than home may come first: its rules now
+            self._read_forms_css()
         if self._workbook is not None:
             self._show_journal()
         elif self.glimpse is not None:
@@ -158,6 +169,16 @@ class WorkbookApp(KeysInOrder, App[None]):
         if not gc.isenabled():  # the command line turns it off until the first frame (tui/cli/run.py)
             self.call_after_refresh(gc.enable)
 
+    def _read_forms_css(self) -> None:
+        """Add the rules of dialogs and form fields (tui/forms.tcss) to the app's, once.
+
+        No node shown yet matches them (home has neither), so nothing is
+        styled again: the screens that have them are styled with them.
+        """
+        path = str(FORMS_CSS)
+        if not self.stylesheet.has_source(path):
+            self.stylesheet.add_source(FORMS_CSS.read_text(encoding="utf-8"), read_from=(path, ""))
+
     # -- before the journal opens: its passphrase, or how a new one starts ------------
 
     def _open_glimpse(self, frames: int = 0) -> None:
@@ -171,6 +192,7 @@ class WorkbookApp(KeysInOrder, App[None]):
         from screens.home import HomeScreen
         from tui.workbook import StoreError
 
+        self._read_forms_css()  # after the first frame, before opening the journal can show a dialog
         homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
         glimpse = self.glimpse
         assert glimpse is not None
@@ -178,8 +200,8 @@ class WorkbookApp(KeysInOrder, App[None]):
             self.call_after_refresh(self._open_glimpse, frames + 1)
             return
         try:
-            workbook = glimpse.open()
-        except StoreError as exc:  # changed since the glance was checked: the command line says why, as it would have
+            workbook, self.content_key = glimpse.open()
+        except (StoreError, ChaptersChanged) as exc:  # changed since the glance was checked: the command line says why
             self.open_failed = exc
             self.exit(return_code=EXIT_ERROR)
             return
@@ -818,16 +840,24 @@ def make_app(
     journal start with the choice of a plain or an encrypted one;
     ``encrypt``, with a new passphrase; ``glimpse`` (the command line's way)
     draws home from the glance the last session left, when it fits, before
-    reading the journal (tui/overview.py). Raises ``ContentError`` for a bad
+    loading the chapters of ``content_dir`` and reading the journal
+    (tui/opening.py, ``glimpse_journal``: ``chapters`` is not used then). Raises ``ContentError`` for a bad
     chapter and ``StoreError`` for a journal that cannot be opened; both
     carry a one-line message.
     """
     if workbook is None:
-        if chapters is None:
-            chapters = load_chapters(content_folders(content_dir))
+        folders = content_folders(content_dir)
         folder = default_data_dir(data_dir)
-        opened = open_journal(
-            folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt, glimpse=glimpse
-        )
-        return WorkbookApp(opened, remember_theme=remember_theme)
+        if glimpse and not encrypt:
+            seen = glimpse_journal(folder, folders, clock)
+            if seen is not None:
+                return WorkbookApp(seen, remember_theme=remember_theme)
+        content_key = None
+        if chapters is None:
+            from tui.content import load_checked
+
+            result = load_checked(folders)
+            chapters, content_key = result.chapters, result.digest
+        opened = open_journal(folder, chapters, clock, passphrase=passphrase, first_start=first_start, encrypt=encrypt)
+        return WorkbookApp(opened, remember_theme=remember_theme, content_key=content_key)
     return WorkbookApp(workbook, remember_theme=remember_theme)

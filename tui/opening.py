@@ -6,8 +6,15 @@ the journal is to be encrypted), returns an :class:`Opening` that the app's
 unlock and first-start screens (screens/unlock.py) call once they have the
 answer. While it asks, the journal's lock is not held (it is taken only long
 enough to learn that the journal is encrypted and not in use) and nothing in
-the folder changes: a wrong passphrase changes nothing. Nothing here imports
-Textual.
+the folder changes: a wrong passphrase changes nothing.
+
+:func:`glimpse_journal` comes first at a start: when home's glance
+(tui/overview.py) stands for the journal and the chapter files as the last
+session left them, it takes the lock and returns a :class:`Glimpse`, which
+the app draws home from, then opens after that first frame. Before it, only
+the lock's and the glance's modules are loaded: the chapter loader and the
+Workbook are imported when the Glimpse or a journal is opened. Nothing here
+imports Textual.
 """
 
 from __future__ import annotations
@@ -20,13 +27,14 @@ from typing import TYPE_CHECKING, Literal
 
 from tui.locations import DB_FILE
 from tui.overview import Glance, load_glance
+from tui.sources import content_digest
 from tui.store import FolderLock, PassphraseNeeded, StoreError
 
 if TYPE_CHECKING:
     from tui.content import Chapter
     from tui.workbook import Workbook
 
-__all__ = ["Clock", "Glimpse", "Opening", "StoreError", "open_journal"]
+__all__ = ["ChaptersChanged", "Clock", "Glimpse", "Opening", "StoreError", "glimpse_journal", "open_journal"]
 
 SLOW_READING = 1_000_000  # bytes of journal.json: more takes over a frame to read and check against its glance
 
@@ -61,16 +69,25 @@ class Opening:
         return _workbook().create(self.folder, self.chapters, *self._clock(), passphrase=passphrase)
 
 
+class ChaptersChanged(Exception):
+    """The chapter files changed between a glanced start's first frame and its reading, and now have errors."""
+
+    def __init__(self, errors: Sequence[Exception]) -> None:
+        super().__init__("the chapter files changed as failforward started")
+        self.errors = list(errors)
+
+
 @dataclass(frozen=True)
 class Glimpse:
     """A plain journal just as the last session left it: home is drawn from its glance, then it is opened.
 
     Its lock is already held (a second session is turned away before any
-    screen); :meth:`open` reads it, :meth:`release` lets it go unread.
+    screen); :meth:`open` loads the chapters from ``content`` (the content
+    folders) and reads the journal, :meth:`release` lets it go unread.
     """
 
     folder: Path
-    chapters: Sequence[Chapter]
+    content: Sequence[Path]
     glance: Glance
     hold: FolderLock
     clock: Clock | None = None
@@ -83,16 +100,48 @@ class Glimpse:
         except OSError:
             return False
 
-    def open(self) -> Workbook:
-        """The journal, opened with the lock held; raises StoreError (and the lock is let go)."""
+    def open(self) -> tuple[Workbook, str]:
+        """The journal, opened with the lock held, and the digest of the chapter files it was opened with.
+
+        Raises StoreError, or ChaptersChanged when the chapter files no
+        longer load (changed since the glance was checked); the lock is let
+        go either way.
+        """
+        from tui.content import load_folders
+
         try:
-            return _workbook().open(self.folder, self.chapters, *((self.clock,) if self.clock else ()), hold=self.hold)
+            result = load_folders(self.content)
+            if result.errors or not result.chapters:
+                raise ChaptersChanged(result.errors)
+            clock = (self.clock,) if self.clock else ()
+            return _workbook().open(self.folder, result.chapters, *clock, hold=self.hold), result.digest
         except BaseException:
             self.hold.release()
             raise
 
     def release(self) -> None:
         self.hold.release()
+
+
+def glimpse_journal(folder: Path, content: Sequence[Path], clock: Clock | None = None) -> Glimpse | None:
+    """The journal in ``folder`` as a :class:`Glimpse` when home's glance stands for it, its lock taken; else None.
+
+    The glance stands when the journal's files, the chapter files in the
+    ``content`` folders (their texts: tui/sources.py), the day and the
+    version are as the last session left them: the chapters are then known
+    to load without an error, and are loaded after the first frame with
+    the journal. Raises StoreError (the journal in use, a lock that cannot
+    be taken).
+    """
+    content_key = content_digest(content)
+    if content_key is None:
+        return None
+    glance = load_glance(folder, content_key, (clock or dt.datetime.now)().date())
+    if glance is None:
+        return None
+    hold = FolderLock(Path(folder))
+    hold.acquire()
+    return Glimpse(folder, tuple(content), glance, hold, clock)
 
 
 def open_journal(
@@ -103,8 +152,7 @@ def open_journal(
     passphrase: Callable[[], str] | None = None,
     first_start: bool = False,
     encrypt: bool = False,
-    glimpse: bool = False,
-) -> Workbook | Opening | Glimpse:
+) -> Workbook | Opening:
     """The journal in ``folder`` opened, or what the app must ask first to open it.
 
     Without ``passphrase``, an encrypted journal is an :class:`Opening` to
@@ -112,17 +160,9 @@ def open_journal(
     and let go again). With ``first_start`` a folder without a journal is an
     Opening to choose plain or encrypted; with ``encrypt``, to make it
     encrypted (the folder is made, and checked to be writable, first).
-    With ``glimpse``, a journal just as the last session left it, with a
-    glance kept (tui/overview.py), is a :class:`Glimpse`: its lock taken,
-    its reading left to the app, after its first frame.
+    (A journal with a glance is opened by :func:`glimpse_journal` first.)
     Raises StoreError (a wrong passphrase, a journal in use, a read-only folder...).
     """
-    if glimpse and not encrypt:  # a glance is kept only for a journal that is there (tui/overview.py)
-        glance = load_glance(folder, chapters, (clock or dt.datetime.now)().date())
-        if glance is not None:
-            hold = FolderLock(Path(folder))
-            hold.acquire()
-            return Glimpse(folder, chapters, glance, hold, clock)
     workbook = _workbook()
     if (first_start or encrypt) and not workbook.has_journal(folder):
         workbook.prepare_folder(folder)  # a folder that cannot be written is said now, not after the questions

@@ -9,8 +9,9 @@ The glance. At the end of a session the overview of a plain journal, with the
 first setback's detail, is written to this machine's cache folder (never the
 data folder: a sync tool never copies it). The next start that finds the
 journal's files just as they were left (same size, time and inode, the same
-folder listing, no log of unsaved changes), the same chapters, the same day
-and the same version of failforward draws its first frame from the glance,
+folder listing, no log of unsaved changes), the same chapter files (their
+texts byte for byte, tui/sources.py), the same day and the same version of
+failforward draws its first frame from the glance, and loads the chapters
 and opens the journal right after that frame (tui/opening.py, ``Glimpse``).
 Keys typed meanwhile wait and are delivered in order once it is open, and
 home is drawn again from the journal if anything differs. At 10,000
@@ -24,10 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,11 +36,10 @@ from tui.locations import DB_FILE, LOG_FILE, glance_file
 from tui.store import StoreError, ensure_private_dir, write_private
 
 if TYPE_CHECKING:  # the glance is read before the journal's modules are loaded (tui/opening.py)
-    from tui.content import Chapter
     from tui.records import Conflict
     from tui.workbook import Workbook
 
-GLANCE_FORMAT = 2  # 2: Overview.can_continue
+GLANCE_FORMAT = 3  # 2: Overview.can_continue; 3: keyed to the chapter files' texts (tui/sources.py)
 STATUS_MARK = {"empty": "[ ]", "draft": "[~]", "done": "[x]"}
 
 
@@ -231,17 +229,13 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _chapters_key(chapters: Sequence[Chapter]) -> str:
-    """What of the chapters home depends on: ids, titles, order, fields and look backs (not their text)."""
-    shape = [(c.id, c.title, c.order, c.version, c.review_after_days, [f.id for f in c.fields]) for c in chapters]
-    return hashlib.sha256(repr(shape).encode()).hexdigest()
-
-
-def glance_key(folder: Path, chapters: Sequence[Chapter], today: dt.date) -> dict[str, Any] | None:
+def glance_key(folder: Path, content: str, today: dt.date) -> dict[str, Any] | None:
     """What must be as it was for a glance to stand for the journal: None when the journal has unsaved changes.
 
     The names in the folder are part of it: a sync tool's conflict copy, a
     change of passphrase cut short, anything new there is read first.
+    ``content`` is the digest of the chapter files' texts (tui/sources.py):
+    the same texts are the same chapters, and they loaded without an error.
     """
     folder = Path(folder)
     journal = _stat(folder / DB_FILE)
@@ -256,14 +250,12 @@ def glance_key(folder: Path, chapters: Sequence[Chapter], today: dt.date) -> dic
         "version": __version__,
         "names": names,
         "journal": journal,
-        "chapters": _chapters_key(chapters),
+        "content": content,
         "day": today.isoformat(),
     }
 
 
-def save_glance(
-    folder: Path, chapters: Sequence[Chapter], today: dt.date, glance: Glance, left_as: list[int] | None = None
-) -> bool:
+def save_glance(folder: Path, content: str, today: dt.date, glance: Glance, left_as: list[int] | None = None) -> bool:
     """Keep ``glance`` for the next start (after the journal is closed: its files as the next start finds them).
 
     Written private (0600 in a 0700 folder) and whole. ``left_as`` is
@@ -272,7 +264,7 @@ def save_glance(
     process wrote it since and the glance stands for nothing. Returns False
     when it could not be written: nothing depends on it.
     """
-    key = glance_key(folder, chapters, today)
+    key = glance_key(folder, content, today)
     path = glance_file(folder)
     if key is None or (left_as is not None and key["journal"] != left_as):
         forget_glance(folder)
@@ -286,9 +278,9 @@ def save_glance(
     return True
 
 
-def load_glance(folder: Path, chapters: Sequence[Chapter], today: dt.date) -> Glance | None:
-    """The glance kept for ``folder`` when the journal is just as it was left, else None."""
-    key = glance_key(folder, chapters, today)
+def load_glance(folder: Path, content: str, today: dt.date) -> Glance | None:
+    """The glance kept for ``folder`` when the journal and the chapter files are just as they were left, else None."""
+    key = glance_key(folder, content, today)
     if key is None:
         return None
     try:
@@ -306,10 +298,12 @@ def forget_glance(folder: Path) -> None:
         glance_file(folder).unlink()
 
 
-def close_keeping_glance(workbook: Workbook) -> None:
+def close_keeping_glance(workbook: Workbook, content: str | None) -> None:
     """Close the journal, then keep home's glance of it for the next start (a plain journal's only).
 
-    The glance is taken before closing and keyed to the files as closing
+    ``content`` is the digest of the chapter files the session loaded
+    (``LoadResult.digest``); None keeps no glance. The glance is taken
+    before closing and keyed to the files as closing
     leaves them; the app may have closed the journal already (its unmount),
     and another process may have written it since its lock was let go: then
     no glance is kept. Closing comes first in importance: a glance that
@@ -317,7 +311,7 @@ def close_keeping_glance(workbook: Workbook) -> None:
     """
     folder = workbook.folder
     seen: Glance | None = None
-    if folder is not None and not workbook.encrypted and workbook.lost is None:
+    if folder is not None and content is not None and not workbook.encrypted and workbook.lost is None:
         try:
             seen = glance_of(workbook)
         except Exception:
@@ -326,10 +320,10 @@ def close_keeping_glance(workbook: Workbook) -> None:
     if folder is None:
         return
     left = workbook.left_as
-    if seen is None or left is None:
+    if seen is None or left is None or content is None:
         workbook.forget_glance()
     else:
-        save_glance(folder, workbook.chapters, workbook.clock().date(), seen, left)
+        save_glance(folder, content, workbook.clock().date(), seen, left)
 
 
 def _glance_from(data: dict[str, Any]) -> Glance:

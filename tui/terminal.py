@@ -68,8 +68,6 @@ from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XT
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
-from tui.sanitize import clean_text
-
 Reading = Generator[Message, None, str]
 """Yields the messages parsed so far; returns the text left for the next state to read."""
 
@@ -178,6 +176,8 @@ class PasteParser(XTermParser):
 
     def _end_paste(self) -> Reading:
         """Deliver the paste; return what came after its end marker."""
+        from tui.sanitize import clean_text  # its patterns are compiled at the first paste, not at every start
+
         text, rest = self._paste or "", self._after or ""
         self._paste = self._after = None
         yield events.Paste(clean_text(text))

@@ -19,7 +19,6 @@ way, and leaves nothing on a disk.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import stat
 from collections.abc import Callable
@@ -46,6 +45,8 @@ def terminal_available() -> bool:
 def ask(prompt: str) -> str:
     """One passphrase typed on the controlling terminal, not echoed; raises PassphraseProblem on end of input."""
     try:
+        import getpass  # only where a passphrase is typed on the command line
+
         return getpass.getpass(prompt)
     except EOFError:
         raise PassphraseProblem("no passphrase was typed: nothing was changed") from None

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli import passphrase
 from tui.cli.common import EXIT_CONTENT, EXIT_OK, error, journal_error, read_content, say
+
+if TYPE_CHECKING:
+    from tui.workbook import Workbook
 
 FRAME_WRITER_WAIT = 0.0005  # seconds the interpreter may run one thread before another may take over
 
@@ -60,45 +65,51 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from tui.locations import data_dir as resolve_data_dir
-
-    result = read_content(args.content)
-    if isinstance(result, int):
-        return result
-    if result.errors:
-        for problem in result.errors:
-            error(str(problem))
-        error("fix the chapter files above (failforward check-content shows them), then start again")
-        return EXIT_CONTENT
-    if not result.chapters:
-        error(f"no chapter files (*.md) in {args.content or 'the shipped or your chapters folders'}")
-        return EXIT_CONTENT
-    folder = resolve_data_dir(args.data_dir)
-    if args.encrypt:
-        from tui.workbook import Workbook
-
-        if Workbook.has_journal(folder) and not Workbook.is_encrypted(folder):
-            error(
-                f"--encrypt is for a new journal: the one in {folder} is not encrypted ('failforward encrypt' does it)"
-            )
-            return EXIT_CONTENT
-
-    # A start drawn from home's glance loads the journal's modules (the Workbook,
-    # TinyDB, the merge) only after its first frame: nothing here imports them.
+    # A start that finds the journal and the chapter files as the last session left
+    # them draws home from its glance, and loads the chapters and the journal (their
+    # modules too: the chapter loader, the Workbook, TinyDB) after that first frame.
     from tui.app import WorkbookApp
-    from tui.opening import Glimpse, Opening, StoreError, open_journal
+    from tui.locations import content_folders
+    from tui.locations import data_dir as resolve_data_dir
+    from tui.opening import ChaptersChanged, Glimpse, Opening, StoreError, glimpse_journal, open_journal
 
-    try:
-        opened = open_journal(
-            folder,
-            result.chapters,
-            passphrase=passphrase.from_file_only(args),
-            first_start=True,
-            encrypt=args.encrypt,
-            glimpse=True,
-        )
-    except StoreError as exc:
-        return journal_error(exc)
+    folder = resolve_data_dir(args.data_dir)
+    opened: Workbook | Opening | Glimpse | None = None
+    content_key = None
+    if not args.encrypt:
+        try:
+            opened = glimpse_journal(folder, content_folders(args.content))
+        except StoreError as exc:
+            return journal_error(exc)
+    if opened is None:
+        result = read_content(args.content)
+        if isinstance(result, int):
+            return result
+        if result.errors:
+            return _content_errors(result.errors)
+        if not result.chapters:
+            error(f"no chapter files (*.md) in {args.content or 'the shipped or your chapters folders'}")
+            return EXIT_CONTENT
+        if args.encrypt:
+            from tui.workbook import Workbook
+
+            if Workbook.has_journal(folder) and not Workbook.is_encrypted(folder):
+                error(
+                    f"--encrypt is for a new journal: the one in {folder} is not encrypted "
+                    "('failforward encrypt' does it)"
+                )
+                return EXIT_CONTENT
+        content_key = result.digest
+        try:
+            opened = open_journal(
+                folder,
+                result.chapters,
+                passphrase=passphrase.from_file_only(args),
+                first_start=True,
+                encrypt=args.encrypt,
+            )
+        except StoreError as exc:
+            return journal_error(exc)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         if isinstance(opened, Glimpse):
             opened.release()
@@ -107,7 +118,7 @@ def _run_app(args: argparse.Namespace) -> int:
         error("the workbook needs a terminal; for scripts, use the commands in 'failforward --help'")
         return EXIT_CONTENT
 
-    app = WorkbookApp(opened)
+    app = WorkbookApp(opened, content_key=content_key)
     # Textual writes each frame from a thread of its own. While the event loop
     # works on (after ctrl+n, the next chapter's key bar and the rest of its
     # guide), that thread waits for the interpreter lock, 5 ms by default,
@@ -124,11 +135,21 @@ def _run_app(args: argparse.Namespace) -> int:
         if app.journal_open:
             from tui.overview import close_keeping_glance
 
-            close_keeping_glance(app.workbook)  # home as it is left: the next start draws it at once
+            close_keeping_glance(app.workbook, app.content_key)  # home as it is left: the next start draws it at once
         elif isinstance(opened, Glimpse):
             opened.release()
         if app.exit_note:
             error(app.exit_note)
+    if isinstance(app.open_failed, ChaptersChanged):
+        return _content_errors(app.open_failed.errors)
     if app.open_failed is not None:
         return journal_error(app.open_failed)
     return app.return_code or EXIT_OK
+
+
+def _content_errors(problems: Sequence[Exception]) -> int:
+    """Say what is wrong with the chapter files; the exit code for it."""
+    for problem in problems:
+        error(str(problem))
+    error("fix the chapter files above (failforward check-content shows them), then start again")
+    return EXIT_CONTENT

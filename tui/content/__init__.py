@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.content.cache import FrontMatterCache
-from tui.content.chapters import CHAPTER_KEYS, FIELD_KEYS, HELP_MAX, chapter_files, load_file, parse_chapter
+from tui.content.chapters import CHAPTER_KEYS, FIELD_KEYS, HELP_MAX, load_file, parse_chapter
 from tui.content.frontmatter import read_file, split_front_matter
 from tui.content.model import (
     FIELD_KINDS,
@@ -36,8 +36,9 @@ from tui.content.model import (
     FieldRef,
     Notice,
 )
-from tui.content.notices import NOTICE_KEYS, load_notice, notice_files, parse_notice, plain_notice
+from tui.content.notices import NOTICE_KEYS, load_notice, parse_notice, plain_notice
 from tui.content.promises import EARLIER_PHRASES, LATER_VERBS, promise_warnings
+from tui.sources import chapter_files, digest, notice_files
 
 __all__ = [
     "CHAPTER_KEYS",
@@ -58,6 +59,7 @@ __all__ = [
     "Notice",
     "chapter_files",
     "load_chapters",
+    "load_checked",
     "load_file",
     "load_folders",
     "load_notice",
@@ -75,6 +77,7 @@ class LoadResult:
     errors: list[ContentError]
     files: int
     notices: dict[str, Notice] = field(default_factory=dict)
+    digest: str = ""  # of the texts read (tui/sources.py): home's glance is keyed to it
     _warnings: list[ContentWarning] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -100,10 +103,13 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
     by_id: dict[str, Chapter] = {}
     errors: list[ContentError] = []
     notices: dict[str, Notice] = {}
+    texts: list[tuple[Path, str]] = []  # in tui.sources.content_files' order
     for folder in folders:
         for path in notice_files(folder):
             try:
-                notice = parse_notice(read_file(path), path, cache)
+                text = read_file(path)
+                texts.append((path, text))
+                notice = parse_notice(text, path, cache)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -114,7 +120,9 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
         for path in chapter_files(folder):
             files += 1
             try:
-                chapter = load_file(path, notices, cache)
+                text = read_file(path)
+                texts.append((path, text))
+                chapter = parse_chapter(text, path, notices, cache)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -157,15 +165,20 @@ def load_folders(folders: Iterable[Path]) -> LoadResult:
                     )
                 )
     chapters = sorted(by_id.values(), key=lambda c: (c.order, c.id))
-    return LoadResult(chapters, errors, files, notices)
+    return LoadResult(chapters, errors, files, notices, digest(texts))
 
 
 def load_chapters(folders: Iterable[Path]) -> list[Chapter]:
     """The chapters of the folders; raises the first :class:`ContentError` found."""
+    return load_checked(folders).chapters
+
+
+def load_checked(folders: Iterable[Path]) -> LoadResult:
+    """Every chapter of the folders, with the digest of their texts; raises the first :class:`ContentError` found."""
     folders = list(folders)
     result = load_folders(folders)
     if result.errors:
         raise result.errors[0]
     if not result.chapters:
         raise ContentError(", ".join(str(f) for f in folders), "no chapter files (*.md) found")
-    return result.chapters
+    return result

@@ -213,8 +213,3 @@ def load_file(
     path: Path, notices: Mapping[str, Notice] | None = None, cache: FrontMatterCache | None = None
 ) -> Chapter:
     return parse_chapter(read_file(path), path, notices, cache)
-
-
-def chapter_files(folder: Path) -> list[Path]:
-    """The chapter files of a folder, in name order (names starting with '.' or '_' are not chapters)."""
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith((".", "_")))

@@ -46,11 +46,6 @@ def include_notices(body: str, path: Path, lookup: NoticeLookup) -> tuple[str, t
     return _INCLUDE.sub(replace, body), tuple(names)
 
 
-def notice_files(folder: Path) -> list[Path]:
-    """The notice files (``_name.md``) of a folder, in name order."""
-    return sorted(p for p in folder.glob("_*.md") if p.is_file())
-
-
 def parse_notice(text: str, path: Path, cache: FrontMatterCache | None = None) -> Notice:
     """A notice from its file text; raises :class:`ContentError`."""
     name = path.stem[1:]
