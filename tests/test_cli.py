@@ -150,3 +150,53 @@ def test_frames_reach_the_terminal_without_waiting_for_the_event_loop(
     assert main(["--data-dir", str(tmp_path / "journal")]) == 0
     assert seen == [FRAME_WRITER_WAIT] and before > FRAME_WRITER_WAIT
     assert sys.getswitchinterval() == before  # given back when the app ends
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--data-dir", "journal"],
+        ["--data", "journal", "--content", "chapters", "--encrypt"],
+        ["--passphrase-file", "pass"],
+        ["--data-dir", "export"],  # a folder named as a command
+        ["list", "--json"],
+        ["--data-dir", "journal", "export", "-o", "out.md"],
+    ],
+)
+def test_the_command_line_reads_the_same_with_or_without_every_commands_parser(argv: list[str]) -> None:
+    from tui.cli.parser import build_parser, parse_command_line
+
+    assert vars(parse_command_line(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_starting_the_app_builds_no_commands_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's parser costs about 2 ms of each start; the app's few options need none of it."""
+    import tui.cli.parser as parser
+
+    def refused() -> None:
+        raise AssertionError("the whole parser was built")
+
+    monkeypatch.setattr(parser, "build_parser", refused)
+    args = parser.parse_command_line(["--data-dir", "journal", "--encrypt"])
+    assert (args.command, args.data_dir, args.encrypt) == (None, "journal", True)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["exprt"], "invalid choice: 'exprt'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--data-dir"], "expected one argument"),
+    ],
+)
+def test_a_mistake_on_the_command_line_is_said_by_the_whole_parser(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli.parser import parse_command_line
+
+    with pytest.raises(SystemExit) as stopped:
+        parse_command_line(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "see 'failforward --help'" in err and err.count("\n") == 1

@@ -27,6 +27,32 @@ def test_the_lock_and_its_note_live_in_the_state_folder_not_in_the_data_folder(d
     assert not lock.with_name(lock.name + ".owner").exists()  # the note goes with the session
 
 
+def test_taking_the_lock_flushes_nothing_to_disk(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its note says who holds it, for a second session's message; after a crash the lock is gone with it.
+
+    Every start takes the lock before its first frame: a flush there costs a
+    millisecond or more on a real disk, for a note nothing depends on.
+    """
+    import os
+
+    from tui.store.lock import FolderLock
+
+    data_dir.mkdir()
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: flushed.append(fd) or real_fsync(fd))
+    lock = FolderLock(data_dir)
+    lock.acquire()
+    try:
+        note = lock.owner_path
+        assert json.loads(note.read_text())["pid"] == os.getpid()
+        assert note.stat().st_mode & 0o777 == 0o600
+        assert not [p for p in note.parent.iterdir() if p.name.endswith(".tmp")], "no temporary file left"
+    finally:
+        lock.release()
+    assert flushed == []
+
+
 def test_two_names_for_one_folder_are_one_lock(data_dir: Path, tmp_path: Path) -> None:
     data_dir.mkdir()
     other_name = tmp_path / "also-the-journal"

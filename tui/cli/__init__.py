@@ -100,12 +100,11 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
 
 def _run(argv: Sequence[str] | None) -> int:
     from tui.cli.common import StdoutError
-    from tui.cli.parser import build_parser
+    from tui.cli.parser import parse_command_line
     from tui.cli.run import check_content, run_app
 
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parse_command_line(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command == "check-content":

@@ -73,8 +73,8 @@ class FolderLock:
             "since": time.strftime("%Y-%m-%d %H:%M"),
             "folder": str(self.folder),
         }
-        with contextlib.suppress(OSError, SaveError):
-            write_private(self.owner_path, json.dumps(info).encode())
+        with contextlib.suppress(OSError, SaveError):  # who holds it, for a second session's message: not flushed
+            write_private(self.owner_path, json.dumps(info).encode(), durable=False)
 
     def release(self) -> None:
         if self._lock is None:

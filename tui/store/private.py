@@ -40,11 +40,13 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600) -> None:
+def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600, *, durable: bool = True) -> None:
     """Write ``payload`` (bytes, or a list of pieces) to ``path`` atomically and durably, mode 0600.
 
     ``mode`` is for an output written through a symbolic link over a file
     that has its own (the person's notes folder): the journal's files are 0600.
+    ``durable=False`` leaves out the flushes to disk, for a note that means
+    nothing after a crash (the lock's owner): still whole, never half written.
 
     Raises :class:`SaveError`. On any failure ``path`` is left byte-identical
     to what it was (if the folder cannot be flushed after the rename, the old
@@ -61,9 +63,13 @@ def write_private(path: Path, payload: bytes | list[bytes], mode: int = 0o600) -
         os.fchmod(fd, mode)
         for piece in [payload] if isinstance(payload, bytes) else payload:
             write_all(fd, piece)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
+        if not durable:
+            os.replace(tmp, path)
+            return
         try:  # a second name for the old file, to put it back if the folder flush fails
             os.link(path, previous)
             kept_previous = True
