@@ -292,3 +292,53 @@ async def test_the_title_and_chapter_bar_change_in_the_frame_that_shows_the_next
         first = next(i for i, frame in enumerate(frames) if "Any." in frame)  # the second chapter's help line
         assert "chapter 2 of 2" in frames[first] and "failforward — Second" in frames[first]
         await pilot.press("ctrl+q")
+
+
+async def test_the_field_left_by_ctrl_n_loses_its_focus_style_in_the_frame_after(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hidden by ctrl+n, the field that had the focus is restyled just after the next chapter is painted.
+
+    Restyled at once (as Textual does) it costs about a millisecond of the switch, for a field nobody sees.
+    """
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    from screens.widgets.focus import RestyledInSight
+
+    seen: list[str] = []
+    display, update_nodes = App._display, Stylesheet.update_nodes
+
+    def recorded(self: App[object], screen: object, update: object) -> None:
+        display(self, screen, update)  # type: ignore[arg-type]
+        seen.append("frame")
+
+    def restyled(self: Stylesheet, nodes: object, animate: bool = False) -> None:
+        nodes = list(nodes)  # type: ignore[call-overload]
+        seen.extend(f"restyle {id(node)}" for node in nodes)
+        update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(App, "_display", recorded)
+    monkeypatch.setattr(Stylesheet, "update_nodes", restyled)
+    app = app_on(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Restyled later")
+        await built_ahead(pilot, screen, "second")
+        left = screen.focused
+        assert isinstance(left, RestyledInSight) and left.has_focus
+        focused_look = left.styles.background
+        await pilot.press("tab")  # in sight: the field left is restyled before the next frame, as always
+        await pilot.pause()
+        assert left.styles.background != focused_look
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert left.has_focus and left.styles.background == focused_look
+        seen.clear()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        assert not left.has_focus
+        assert f"restyle {id(left)}" in seen, "the field left is restyled all the same"
+        assert seen.index("frame") < seen.index(f"restyle {id(left)}"), "after the frame that shows the next chapter"
+        assert left.styles.background != focused_look
+        await pilot.press("ctrl+q")

@@ -25,6 +25,7 @@ from textual.widgets import Label, Static
 from screens.base import Host
 from screens.widgets.conflicts import ConflictPanel
 from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
+from screens.widgets.focus import RestyledInSight
 from screens.widgets.guide import GuideView
 from tui.content import Chapter
 from tui.route import distressing
@@ -33,7 +34,7 @@ from tui.workbook import ChapterSession, Draft, InvalidAnswers, SaveError, Workb
 DRAFT_DELAY = 0.8  # seconds after the last key press before a draft is written
 
 
-class EarlierAnswers(VerticalScroll, can_focus=True):
+class EarlierAnswers(VerticalScroll, RestyledInSight, can_focus=True):
     """What earlier chapters' answers said, pinned above the form: shift+tab to it, then the arrows scroll it.
 
     It is kept short so the form keeps its room; an answer longer than it is

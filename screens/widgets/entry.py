@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from screens.widgets.focus import RestyledInSight
 from tui.sanitize import clean_text
 
 
@@ -45,7 +46,7 @@ def one_line(text: str) -> str:
     return " ".join(line.strip() for line in lines if line.strip())
 
 
-class SafeInput(Input):
+class SafeInput(Input, RestyledInSight):
     """An Input whose typed and pasted text follows one rule: ``clean_text``.
 
     Textual calls the ``_on_paste`` and ``_on_key`` of every class in the MRO,

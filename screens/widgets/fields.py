@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from screens.widgets.entry import SafeInput
+from screens.widgets.focus import RestyledInSight
 from screens.widgets.textarea import SafeTextArea
 from tui.content import Field
 from tui.sanitize import clean_value
@@ -32,7 +33,7 @@ class FieldChanged(Message):
     """Something in the form changed: time to write a draft."""
 
 
-class ScaleInput(Widget, can_focus=True):
+class ScaleInput(RestyledInSight, can_focus=True):
     """A number on a scale, changed with the arrow keys (or typed as digits)."""
 
     BINDINGS = [
@@ -99,7 +100,7 @@ class ScaleInput(Widget, can_focus=True):
         self.refresh()
 
 
-class ChoiceList(OptionList):
+class ChoiceList(OptionList, RestyledInSight):
     """Pick one option: up and down to move, enter or space to choose, delete to clear."""
 
     BINDINGS = [
@@ -133,7 +134,7 @@ class ChoiceList(OptionList):
         self.value = None
 
 
-class MultiList(OptionList):
+class MultiList(OptionList, RestyledInSight):
     """Pick options (at most ``limit``, if set): enter or space ticks and unticks; readable in 16 colours."""
 
     BINDINGS = [Binding("space", "select", "Tick", show=False)]

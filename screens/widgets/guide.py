@@ -16,12 +16,13 @@ from textual.containers import VerticalScroll
 from textual.widget import AwaitMount
 from textual.widgets import Static
 
+from screens.widgets.focus import RestyledInSight
 from screens.widgets.markdown import Section, SectionRenderer
 
 MIN_FIRST_CHARS = 2000  # render at least this much text before the first frame
 
 
-class GuideView(VerticalScroll, can_focus=True):
+class GuideView(VerticalScroll, RestyledInSight, can_focus=True):
     """Scrollable guide text; ``[`` and ``]`` jump between headings; F5 (on the chapter) zooms it."""
 
     ALLOW_MAXIMIZE = True  # Textual's scrolling containers refuse to be maximized unless asked

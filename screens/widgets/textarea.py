@@ -39,6 +39,7 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 
 from screens.widgets.entry import typed_text
+from screens.widgets.focus import RestyledInSight
 from tui.sanitize import clean_text
 
 _CHUNK_START = re.compile(r"(?<=\s)\S")  # where a word starts: every wrapped chunk is a word and its spaces
@@ -154,7 +155,7 @@ class LongLineWrap(WrappedDocument):
         return target
 
 
-class SafeTextArea(TextArea):
+class SafeTextArea(TextArea, RestyledInSight):
     """A TextArea whose typed and pasted text follows ``clean_text``, and that stays quick on a long line.
 
     Textual calls the ``_on_paste`` and ``_on_key`` of every class in the MRO,
