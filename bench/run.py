@@ -840,17 +840,17 @@ full collection frees, and the app defers full collections while keys keep comin
 collects once the memory in use has grown by `FULL_GC_GROWTH` blocks (tui/app.py).""",
     "first": """\
 The first screen imports only what it shows (docs/ARCHITECTURE.md, "What the first screen
-needs"; tests/test_startup.py keeps it so): no encryption libraries on a plain journal, no
-markdown-it or YAML (the chapters' front matter comes from a cache keyed by its text), no
-other screens, no TextArea; the garbage collector waits for the first frame, and the home
-screen is Textual's first screen, so its first frame is the one the terminal shows. What is
-left is mostly importing failforward (about 33 ms, the table above): the store (its lock's
-filelock alone 7-8 ms, the journal's modules), the chapters' loader (about 8 ms), the
-Workbook and its records, the home screen and its widgets; then loading the chapters and
-opening the journal (about 6 ms), and home's two option lists, which take a few ms more to
-draw than the floor's Static. The floor's own start varies from run to run on this machine
-(130-155 ms on 2026-12-01) while failforward's extra stays about 50 ms, so the ratio moves
-with it: it read 1.24x on a slow-floor run and reads about 1.4x on a fast one.""",
+needs"; tests/test_startup.py keeps it so). A start that finds the journal and the chapter
+files as the last session left them draws home from its glance: before the first frame it
+reads the command line with a parser of the app's options alone, the chapter files' texts
+(their digest: the glance is kept for those very texts, which loaded without an error), the
+glance, and takes the journal's lock. The chapter loader, the Workbook, TinyDB and the merge
+are imported, the chapters loaded, the journal read and the rules of dialogs and form fields
+added right after that frame (the table above). What is left before it is mostly importing the
+app and home, filelock's 7-8 ms among it (the lock is held before any screen, so that a second
+session is turned away in one line), and Textual's work on home: its two option lists take a
+few ms more to draw than the floor's Static. The floor's own start varies from run to run on
+this machine (about 150 to 190 ms on 2026-12-01), and the ratio with it.""",
     "startup": """\
 Home is drawn from the glance the last session left (tui/overview.py: the setbacks, status
 lines and the first setback's chapters, kept in the cache folder while the journal's files
@@ -992,8 +992,9 @@ def render(res: Results, goals: list[Goal], quick: bool) -> str:
     if res.startup_parts:
         add("")
         add(
-            "What failforward does before its first frame that the floor does not, each step timed "
-            "alone in a fresh process (median of 3):"
+            "What failforward's start drawn from home's glance does that the floor does not, each step "
+            'timed in a fresh process, in order (median of 3); the steps marked "after the first frame" '
+            "come once home is drawn:"
         )
         add("")
         add("| Step | Time |")
