@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,10 +58,10 @@ print(app.return_value)
 """
 
 
-def loaded_by_home(script: str, tmp_path: Path) -> list[str]:
-    """Run ``script`` (SCRIPT or a variant) in a fresh interpreter: what it reports once the home screen shows."""
+def in_fresh_python(script: str, journal: Path, names: list[str]) -> Any:
+    """Run ``script`` on ``journal`` with ``names`` (JSON) in a fresh interpreter: the JSON of its last line."""
     out = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "journal"), json.dumps(LATER)],
+        [sys.executable, "-c", script, str(journal), json.dumps(names)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -69,6 +70,12 @@ def loaded_by_home(script: str, tmp_path: Path) -> list[str]:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def loaded_by_home(script: str, tmp_path: Path) -> list[str]:
+    """Run ``script`` (SCRIPT or a variant) in a fresh interpreter: what it reports once the home screen shows."""
+    reported: list[str] = in_fresh_python(script, tmp_path / "journal", LATER)
+    return reported
 
 
 def test_the_home_screen_shows_without_the_modules_it_does_not_use(tmp_path: Path) -> None:
@@ -137,16 +144,7 @@ def test_a_start_drawn_from_the_glance_reads_the_journal_modules_after_its_first
     workbook = Workbook.open(folder, loaded.chapters)
     workbook.add_setback("Laid off")
     close_keeping_glance(workbook, loaded.digest)  # as a session ends: the next start draws home from the glance
-    out = subprocess.run(
-        [sys.executable, "-c", GLANCED, str(folder), json.dumps(JOURNAL)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = in_fresh_python(GLANCED, folder, JOURNAL)
     assert seen["first frame"] == []
     assert seen["open"] == sorted(JOURNAL), "the journal was opened with them once the first frame was drawn"
 
