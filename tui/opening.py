@@ -139,9 +139,7 @@ def glimpse_journal(folder: Path, content: Sequence[Path], clock: Clock | None =
     glance = load_glance(folder, content_key, (clock or dt.datetime.now)().date())
     if glance is None:
         return None
-    hold = FolderLock(Path(folder))
-    hold.acquire()
-    return Glimpse(folder, tuple(content), glance, hold, clock)
+    return Glimpse(folder, tuple(content), glance, FolderLock.take(Path(folder)), clock)
 
 
 def open_journal(

@@ -220,23 +220,12 @@ class Workbook:
         """The journal in ``folder``, opened for this session (it holds the folder's lock until closed).
 
         ``passphrase`` is called when the journal is encrypted; ``hold`` is the
-        folder's lock when it was taken before (:meth:`hold`). Raises
+        folder's lock when it was taken before (``FolderLock.take``). Raises
         ``JournalLocked`` when another session has it, ``PassphraseNeeded``
         and ``WrongPassphrase`` (nothing changed), ``JournalTooNew`` and
         ``StoreError`` (with a one-line message) when it cannot be opened.
         """
         return cls(Store(folder, passphrase=passphrase, lock=hold), chapters, clock)
-
-    @staticmethod
-    def hold(folder: Path) -> FolderLock:
-        """Take the lock of the journal in ``folder`` now, to open it a moment later (:meth:`open` with ``hold``).
-
-        Raises ``JournalLocked`` when another session has it, ``StoreError``
-        when it cannot be taken; ``release()`` lets it go unused.
-        """
-        lock = FolderLock(Path(folder))
-        lock.acquire()
-        return lock
 
     @classmethod
     def read_only(

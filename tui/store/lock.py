@@ -40,6 +40,17 @@ class FolderLock:
         self.owner_path = self.path.with_name(self.path.name + OWNER_SUFFIX)
         self._lock: FileLock | None = None
 
+    @classmethod
+    def take(cls, folder: Path) -> FolderLock:
+        """The lock of the journal in ``folder``, taken now (to open the journal a moment later with it).
+
+        Raises :class:`JournalLocked` when another session has it, else
+        StoreError; ``release()`` lets it go unused.
+        """
+        lock = cls(folder)
+        lock.acquire()
+        return lock
+
     @property
     def held(self) -> bool:
         return self._lock is not None
