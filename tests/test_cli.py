@@ -200,3 +200,14 @@ def test_a_mistake_on_the_command_line_is_said_by_the_whole_parser(
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert said in err and "see 'failforward --help'" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["--data-dir", "journal", "-h"]])
+def test_help_is_the_whole_parsers(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli.parser import parse_command_line
+
+    with pytest.raises(SystemExit) as stopped:
+        parse_command_line(argv)
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert "export" in out and "check-content" in out and "exit codes:" in out

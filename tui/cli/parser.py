@@ -316,22 +316,6 @@ def _common_options() -> Parser:
     return common
 
 
-COMMANDS = (
-    "export",
-    "import",
-    "backup",
-    "list",
-    "actions",
-    "encrypt",
-    "decrypt",
-    "passwd",
-    "merge",
-    "check-content",
-    "completion",
-    "man",
-)
-
-
 class _NotTheApp(Exception):
     """The words given are not only the app's options: the whole parser reads them."""
 
@@ -346,16 +330,15 @@ def parse_command_line(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
     Starting the app names no command: its few options are read by a parser
     of their own, without building every command's (about 2 ms of each
-    start). Anything else, a command, help, a mistake, goes to the whole
-    parser, whose answers and messages are the command line's.
+    start). Any word that parser does not take (a command, help, a mistake:
+    it has no positional arguments and no --help) sends the whole argv to the
+    whole parser, whose answers and messages are the command line's.
     """
     words = list(sys.argv[1:] if argv is None else argv)
-    if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
-        try:
-            return _app_options(_AppParser(prog="failforward", add_help=False)).parse_args(words)
-        except _NotTheApp:
-            pass
-    return build_parser().parse_args(words)
+    try:
+        return _app_options(_AppParser(prog="failforward", add_help=False)).parse_args(words)
+    except _NotTheApp:
+        return build_parser().parse_args(words)
 
 
 def _app_options(parser: Parser) -> Parser:
