@@ -15,7 +15,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
@@ -28,6 +28,7 @@ from textual.widgets import Header, Static
 from screens.base import WorkbookScreen
 from screens.dialogs.pick import PickDialog
 from screens.widgets.chapter_view import DRAFT_DELAY, ChapterView, EarlierAnswers, FormPane
+from screens.widgets.covered import Panes
 from screens.widgets.fields import FieldChanged
 from screens.widgets.footer import KeysFooter
 from screens.widgets.guide import GuideView
@@ -97,7 +98,7 @@ class ChapterScreen(WorkbookScreen[None]):
         with Horizontal(id="chapter-bar"):
             yield Static("", id="bar-title")  # cut first when the window is narrow
             yield Static("", id="bar-status")  # never cut: where you are, the status, unsaved changes
-        with Container(id="panes"):
+        with Panes(id="panes"):
             yield self.view
         yield KeysFooter(compact=True)
 
@@ -158,7 +159,7 @@ class ChapterScreen(WorkbookScreen[None]):
         """Build a chapter's view hidden, then draw it once under the one shown (ChapterView.warm_up)."""
         view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
         self._views[chapter_id] = view
-        mounted = self.query_one("#panes", Container).mount(view)
+        mounted = self.query_one("#panes", Panes).mount(view)
 
         async def warm_up() -> None:
             await mounted
@@ -194,7 +195,7 @@ class ChapterScreen(WorkbookScreen[None]):
         view = ChapterView(self.workbook.session(self.setback_id, chapter_id), shown=False)
         self._views[chapter_id] = view
         self._building = view
-        mounted = self.query_one("#panes", Container).mount(view)
+        mounted = self.query_one("#panes", Panes).mount(view)
 
         async def when_built() -> None:
             await mounted
@@ -206,7 +207,7 @@ class ChapterScreen(WorkbookScreen[None]):
     def _swap(self, old: ChapterView, view: ChapterView, focus_field: str | None) -> None:
         self._building = None
         old.hide()
-        self.query_one("#panes", Container).move_child(view, before=0)  # first: the screen's queries find it
+        self.query_one("#panes", Panes).move_child(view, before=0)  # first: the screen's queries find it
         view.show(focus_field)
         self.view = view
         self.sub_title = view.chapter.title

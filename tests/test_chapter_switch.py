@@ -132,7 +132,7 @@ async def test_only_the_chapter_shown_and_its_neighbours_are_kept(data_dir: Path
             kept = [v.chapter.id for v in views(screen)]
             assert len(kept) <= 3 and set(kept) <= {ids[index - 1], ids[index], ids[index + 1]}
             # The one shown, and perhaps a neighbour being drawn under it (covered, see below).
-            assert [v for v in views(screen) if v.display and not v.has_class("-ahead")] == [screen.view]
+            assert [v for v in views(screen) if v.display and not v.drawn_under] == [screen.view]
         await pilot.press("ctrl+q")
 
 
@@ -208,7 +208,7 @@ async def test_a_chapter_built_ahead_is_drawn_once_under_the_one_shown_and_never
         assert ahead.query_one("#field-tags").container_size.width > 0
         # While it is drawn again: under the chapter shown, out of the way of keys and clicks.
         ahead.warm_up()
-        assert ahead.display and ahead.has_class("-ahead")
+        assert ahead.display and ahead.drawn_under and ahead.styles.layer == "ahead"
         assert not any(ahead in w.ancestors for w in screen.focus_chain)
         await pilot.press("tab", "tab", "tab")
         assert app.focused is not None and shown in app.focused.ancestors
@@ -219,10 +219,10 @@ async def test_a_chapter_built_ahead_is_drawn_once_under_the_one_shown_and_never
             if not ahead.display:
                 break
             await pilot.pause(0.02)
-        assert not ahead.display and not ahead.has_class("-ahead")
+        assert not ahead.display and not ahead.drawn_under and ahead.styles.layer == "shown"
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert screen.view is ahead and ahead.display and not ahead.has_class("-ahead")
+        assert screen.view is ahead and ahead.display and not ahead.drawn_under
         assert app.focused is ahead.query_one("#field-tags")
         await pilot.press("ctrl+q")
 
@@ -341,4 +341,66 @@ async def test_the_field_left_by_ctrl_n_loses_its_focus_style_in_the_frame_after
         assert f"restyle {id(left)}" in seen, "the field left is restyled all the same"
         assert seen.index("frame") < seen.index(f"restyle {id(left)}"), "after the frame that shows the next chapter"
         assert left.styles.background != focused_look
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (70, 20)])
+async def test_the_chapter_shown_covers_its_view_and_the_panes_whole(data_dir: Path, size: tuple[int, int]) -> None:
+    """The view and the panes keep the rows they painted (screens.widgets.covered): no cell of them is ever seen."""
+    app = app_on(data_dir, content=shipped_content_dir())
+    async with app.run_test(size=size) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Covered")
+        await built_ahead(pilot, screen, app.workbook.chapters[1].id)
+        for _ in range(2):
+            view = screen.view
+            panes = screen.query_one("#panes")
+            parts = [child.region for child in view.children if child.display]
+            assert view.region == panes.region and view.region.area > 0
+            assert all(view.region.contains_region(part) for part in parts)
+            assert sum(part.area for part in parts) == view.region.area, "the guide and the form fill the view"
+            assert len(parts) == 2 and not parts[0].overlaps(parts[1])
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+
+
+async def test_ctrl_n_paints_no_row_that_nobody_sees(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to the frame that shows the next chapter, neither the view nor the panes under it are painted again,
+    nor the scrollbars of a view drawn ahead (a class toggled on it would restyle and repaint them)."""
+    from textual._styles_cache import StylesCache
+    from textual.app import App
+    from textual.scrollbar import ScrollBar
+
+    from screens.widgets.covered import Covered
+
+    painted: list[object] = []
+    recording = [False]
+    display, render_line = App._display, StylesCache.render_line
+
+    def recorded(self: App[object], screen: object, update: object) -> None:
+        display(self, screen, update)  # type: ignore[arg-type]
+        recording[0] = False
+
+    def painting(self: StylesCache, styles: object, *args: object, **kwargs: object) -> object:
+        if recording[0]:
+            painted.append(styles.node)  # type: ignore[attr-defined]
+        return render_line(self, styles, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", recorded)
+    monkeypatch.setattr(StylesCache, "render_line", painting)
+    app = app_on(data_dir, content=shipped_content_dir())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_setback_and_open_first_chapter(pilot, "Painted once")
+        for index in (1, 2):
+            ahead = await built_ahead(pilot, screen, app.workbook.chapters[index].id)
+            bars = [bar for pane in ahead._panes() if (bar := pane._vertical_scrollbar) is not None]
+            assert bars, "the chapter's guide is longer than the pane: it has a scrollbar"
+            painted.clear()
+            recording[0] = True
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert screen.view is ahead and not recording[0], "the frame came"
+            assert painted, "the frame painted the rows that changed"
+            assert not [node for node in painted if isinstance(node, Covered)]
+            assert not [node for node in painted if isinstance(node, ScrollBar) and node in bars]
         await pilot.press("ctrl+q")

@@ -24,6 +24,7 @@ from textual.widgets import Label, Static
 
 from screens.base import Host
 from screens.widgets.conflicts import ConflictPanel
+from screens.widgets.covered import Covered
 from screens.widgets.fields import ChecklistField, FieldChanged, ReflectionForm
 from screens.widgets.focus import RestyledInSight
 from screens.widgets.guide import GuideView
@@ -76,7 +77,7 @@ def earlier_text(earlier: list[Any]) -> Content:
     return Content.assemble(*parts)
 
 
-class ChapterView(Container):
+class ChapterView(Container, Covered):
     """The guide beside the form for one chapter of one setback, saved as drafts while typing."""
 
     class StatusChanged(Message):
@@ -164,7 +165,7 @@ class ChapterView(Container):
             self.session = self.workbook.session(self.setback_id, self.chapter.id)
         self.focus_field = focus_field
         self.active = True
-        self.remove_class("-ahead")
+        self._lay_under(False)
         self.display = True
         if changed:
             earlier = self._earlier()
@@ -193,7 +194,7 @@ class ChapterView(Container):
         """
         if self.active or not self.is_attached:
             return
-        self.add_class("-ahead")
+        self._lay_under(True)
         self.display = True
         self.call_after_refresh(self._warmed, tries)
 
@@ -207,10 +208,27 @@ class ChapterView(Container):
             self.call_after_refresh(self._warmed, tries, settle - 1)
             return
         self.display = False
-        self.remove_class("-ahead")
+        self._lay_under(False)
+
+    def _lay_under(self, under: bool) -> None:
+        """Put the view on the layer under the chapter shown, or back on its own.
+
+        An inline style and not a class: a class would restyle every widget of
+        the view, and the restyle repaints its scrollbars, when it is shown.
+        """
+        if under != self._under:
+            self._under = under
+            self.styles.layer = "ahead" if under else None
+
+    _under = False
+
+    @property
+    def drawn_under(self) -> bool:
+        """Whether the view is being drawn under the chapter shown (warm_up)."""
+        return self._under
 
     def allow_focus_children(self) -> bool:
-        return not self.has_class("-ahead")
+        return not self._under
 
     def hide(self) -> None:
         """Hidden, the view keeps its widgets for a later visit."""
