@@ -896,26 +896,30 @@ the journal left it is not filled again (Workbook.version). The switch is one fr
 screen is not repainted whole for the new focus or subtitle, and the chapter bar and the
 title are handed to the screen with the new view instead of a frame later. Textual's writer
 thread sends that frame while the event loop goes on to the key bar and the rest of the
-guide (the app runs with a 0.5 ms thread switch interval, not Python's 5 ms). What remains
-is Textual's fixed work for a screen of some 35 widgets against the floor's 9: restyling the
-field that gains the focus (about 1 ms: a text area's and an option list's component styles;
-the one that lost it, hidden by then, is restyled after the frame, screens/widgets/focus.py),
-laying out the screen, and composing the frame from every widget's rows (about 5 ms, most of
-it Textual's compositor cutting rows at each widget's edges and making a Strip, with its seven
-caches, for every cut; the shown view's scrollbars, drawn through Rich, take about 2 ms of
-it). On 2026-12-01 this machine's speed varied from run to run (the floor's swap took 7 ms in
-one run and 8 to 13.5 ms in others), and the headless ratio read from 1.6x to 2.4x across runs
-of the same code. A chapter not yet built (a ctrl+n within 1.5 s of the last key) takes about 45 ms
-headless: it is built hidden and shown in one frame. Candidates: fewer widgets per question
-(label and help drawn by one widget; the help line's muted colour must then come from a
-component style), fewer nested containers around the form.""",
+guide (the app runs with a 0.5 ms thread switch interval, not Python's 5 ms). Nothing nobody
+sees is painted again: the view and the panes under it, covered whole by the guide and the
+form, give the rows they painted before (screens/widgets/covered.py), and a view drawn ahead
+is put under the one shown by an inline layer, so hiding it again restyles no widget of it and
+its scrollbars keep their rows. What remains is Textual's fixed work for a screen of some 35
+widgets against the floor's 9: restyling the field that gains the focus (about 1 ms: a text
+area's component styles, each matched against the whole stylesheet; the field that lost the
+focus, hidden by then, is restyled after the frame, screens/widgets/focus.py), laying out the
+screen, and composing the frame from every widget's rows (Textual's compositor cutting rows at
+each widget's edges and making a Strip for every cut, and the newly focused text area, the
+title and the chapter bar, which do change). The machine's speed varies from run to run: read
+the ratio, measured side by side, rather than the milliseconds. A chapter not yet built (a
+ctrl+n within 1.5 s of the last key) takes about 45 ms headless: it is built hidden and shown
+in one frame. Candidates: fewer widgets per question (label and help drawn by one widget; the
+help line's muted colour must then come from a component style), fewer nested containers
+around the form.""",
     "switch": """\
-The guide is a small part of a chapter switch: most of the time goes into Textual building
-the chapter screen: mounting and styling the form's widgets (a TextArea, Inputs, option
-lists per question), the footer recomposing its key hints, applying the CSS to every new
-widget and laying the screen out, as the profile shows. Candidates (screens/chapter.py,
-screens/widgets/fields.py): keep the chapter screen and swap its content instead of building a
-new screen per chapter, and build the form's widgets once per field kind.""",
+A ctrl+n straight after opening a chapter, before the next one was built ahead: the next
+chapter's view is built then, hidden, and shown in one frame. Its guide lays out its first
+screen before that frame and the rest after it (GuideView.finish_later); the form's widgets
+are mounted, styled and laid out before it. On a 30 KB guide, most of the time is the guide's
+parse and first screen and Textual's mounting and styling of the form's widgets. The figure is
+an absolute time: on a slower machine (compare the floor's first screen in this run with
+earlier runs) it grows with everything else.""",
     "linear": """\
 Our renderer is one pass over markdown-it's tokens; growth beyond linear comes from
 Textual's layout of many sections.""",
