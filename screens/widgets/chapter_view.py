@@ -96,6 +96,7 @@ class ChapterView(Container, Covered):
         self._structure: tuple[Any, ...] = ()
         self._filled_at: int | None = None  # the journal's version when the form was last filled
         self._scrolling: list[VerticalScroll] = []
+        self._under = False  # being drawn under the chapter shown (warm_up)
 
     @property
     def workbook(self) -> Workbook:
@@ -218,9 +219,7 @@ class ChapterView(Container, Covered):
         """
         if under != self._under:
             self._under = under
-            self.styles.layer = "ahead" if under else None
-
-    _under = False
+            self.styles.layer = "ahead" if under else None  # None: back to chapter.tcss's layer
 
     @property
     def drawn_under(self) -> bool:

@@ -26,8 +26,8 @@ from textual.widget import Widget
 class Covered(Widget):
     """A container whose own rows are kept while their size and colours stay the same."""
 
-    _covered_key: tuple[object, ...] | None = None
-    _covered_rows: list[Strip] = []
+    _covered_key: tuple[object, ...] | None = None  # what the rows kept were painted for
+    _covered_rows: list[Strip]
 
     def render_lines(self, crop: Region) -> list[Strip]:
         key = (crop, self.size, self.background_colors, tuple(map(id, self.get_line_filters())))
