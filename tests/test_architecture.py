@@ -20,9 +20,12 @@ def test_every_path_named_exists(path: str) -> None:
 @pytest.mark.parametrize("folder", ["screens/", "screens/widgets/", "screens/dialogs/"])
 def test_every_module_listed_for_a_screens_folder_exists(folder: str) -> None:
     """The picture's rows "screens/  home chapter ..., base (Host, WorkbookScreen)": each word a module."""
-    row = re.search(rf"{re.escape(folder)}  (.*)$", DOC, re.M)
+    row = re.search(rf"{re.escape(folder)}  (.*(?:\n  │ {{20,}}\S.*)*)", DOC)  # with the lines that go on under it
     assert row is not None, folder
-    listed = re.sub(r"\([^)]*\)", "", row.group(1)).replace(",", " ").split()
+    words = re.sub(r"\([^)]*\)", "", row.group(1).replace("│", " ")).replace(",", " ")
+    listed = words.split()
     assert len(listed) >= 4, listed
     for name in listed:
         assert (ROOT / folder / f"{name}.py").exists(), f"{folder}{name}.py"
+    modules = {p.stem for p in (ROOT / folder).glob("*.py") if p.stem != "__init__"}
+    assert modules <= set(listed), f"not in the picture: {sorted(modules - set(listed))}"
