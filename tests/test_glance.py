@@ -389,6 +389,22 @@ async def test_chapter_files_broken_after_the_glance_was_checked_end_the_app_say
     assert not glimpse.hold.held, "the lock goes with the app"
 
 
+def test_chapter_files_gone_after_the_glance_was_checked_are_said_to_be_gone(data_dir: Path, tmp_path: Path) -> None:
+    folder = copied_chapters(tmp_path)
+    loaded = load_checked([folder])
+    workbook = Workbook.open(data_dir, loaded.chapters, fixed_clock)
+    workbook.add_setback("Laid off", "rejection", "2026-03-01", 6)
+    close_keeping_glance(workbook, loaded.digest)
+    glimpse = glimpse_journal(data_dir, [folder], fixed_clock)
+    assert glimpse is not None
+    for path in chapter_files(folder):
+        path.unlink()
+    with pytest.raises(ChaptersChanged) as raised:
+        glimpse.open()
+    assert [str(e) for e in raised.value.errors] == [f"{folder}: no chapter files (*.md) found"]
+    assert not glimpse.hold.held
+
+
 def test_a_glimpse_opens_with_the_digest_of_the_chapters_it_loaded(data_dir: Path) -> None:
     close_keeping_glance(left_with(data_dir, "Laid off"), content())
     workbook, key = glimpse_on(data_dir).open()

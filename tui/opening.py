@@ -111,8 +111,9 @@ class Glimpse:
 
         try:
             result = load_folders(self.content)
-            if result.errors or not result.chapters:
-                raise ChaptersChanged(result.errors)
+            failures = result.failures(self.content)
+            if failures:
+                raise ChaptersChanged(failures)
             clock = (self.clock,) if self.clock else ()
             return _workbook().open(self.folder, result.chapters, *clock, hold=self.hold), result.digest
         except BaseException:

@@ -90,6 +90,12 @@ class LoadResult:
             self._warnings = promise_warnings(self.chapters)
         return self._warnings
 
+    def failures(self, folders: Iterable[Path]) -> list[ContentError]:
+        """What keeps these chapters from being used: their errors, or that ``folders`` held no chapter file."""
+        if self.errors or self.chapters:
+            return self.errors
+        return [ContentError(", ".join(str(f) for f in folders), "no chapter files (*.md) found")]
+
 
 def load_folders(folders: Iterable[Path]) -> LoadResult:
     """Every chapter of the folders, later folders replacing earlier ones by id.
@@ -177,8 +183,7 @@ def load_checked(folders: Iterable[Path]) -> LoadResult:
     """Every chapter of the folders, with the digest of their texts; raises the first :class:`ContentError` found."""
     folders = list(folders)
     result = load_folders(folders)
-    if result.errors:
-        raise result.errors[0]
-    if not result.chapters:
-        raise ContentError(", ".join(str(f) for f in folders), "no chapter files (*.md) found")
+    failures = result.failures(folders)
+    if failures:
+        raise failures[0]
     return result
