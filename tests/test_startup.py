@@ -162,3 +162,16 @@ def test_the_command_line_leaves_the_collector_on_when_it_stops_before_the_app(t
     result = run_main(["--content", str(tmp_path / "nope")])
     assert result.returncode == 2 and "no such folder" in result.stderr
     assert gc.isenabled()
+
+
+def test_every_name_the_store_offers_is_found_in_the_module_it_names() -> None:
+    """tui.store imports its names when first used: its list of names and where they live must agree."""
+    import importlib
+
+    import tui.store
+
+    homes = tui.store._HOMES
+    assert set(homes) == set(tui.store.__all__)
+    for name, module in homes.items():
+        assert hasattr(importlib.import_module(module), name), f"{module} has no {name}"
+    assert set(dir(tui.store)) >= set(homes)
